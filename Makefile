@@ -1,0 +1,56 @@
+# Set-up in two commands: `make run` serves the app, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve setup test test-sqlite test-postgres system-packages bench lint messages screenshots clean
+
+$(VENV)/.base: requirements/base.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements/base.lock
+	touch $@
+
+$(VENV)/.test: requirements/test.lock $(VENV)/.base
+	$(PIP) install --quiet -r requirements/test.lock
+	touch $@
+
+## make run: venv from the lock file, migrate, load the seed plans, serve on http://127.0.0.1:8000/
+setup: $(VENV)/.base
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seed_plans
+
+run: setup
+	@echo ""
+	@echo "  Staff login: $(PY) manage.py createsuperuser"
+	@echo "  Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: Debian packages, a throwaway PostgreSQL cluster, the suite on SQLite then PostgreSQL
+system-packages:
+	scripts/install-system-packages.sh
+
+test: $(VENV)/.test system-packages
+	scripts/run-tests.sh
+
+test-sqlite: $(VENV)/.test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.test
+	$(PY) -m benchmarks $(BENCH_ARGS)
+
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: $(VENV)/.base
+	cd plans && ../$(PY) ../manage.py makemessages -l ja --no-obsolete && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache

@@ -1,0 +1,13 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "KPI進捗管理"
+admin.site.site_title = "KPI進捗管理"
+admin.site.index_title = "管理メニュー"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("plans.urls")),
+]

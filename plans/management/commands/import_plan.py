@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from plans.importers.workbook import ImportRefused
+from plans.services.imports import import_plan_workbook
+
+
+class Command(BaseCommand):
+    help = "Create or update a plan from a plan workbook (.xlsx). All or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options):
+        if not file.exists():
+            raise CommandError(f"ファイルが見つかりません: {file}")
+        try:
+            result = import_plan_workbook(file.read_bytes())
+        except ImportRefused as error:
+            raise CommandError(
+                f"取り込めませんでした（{len(error.problems)}件の問題。何も保存していません）:\n{error}"
+            ) from error
+        self.stdout.write(
+            f"{result.plan.slug}: {result.created} created, {result.updated} updated, {result.deleted} deleted"
+        )

@@ -1,0 +1,47 @@
+"""Reusable querysets with their joins and prefetches; no rules here."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .models import Actual, Goal, Kpi, OfficialRating, Plan, PolicyDirection, YearlyTarget
+
+
+def plan_list() -> QuerySet[Plan]:
+    """Plans with their municipality and the counts shown in lists."""
+    return (
+        Plan.objects.select_related("municipality")
+        .annotate(
+            goal_count=Count("goals", distinct=True),
+            kpi_count=Count("kpis", distinct=True),
+        )
+        .order_by("municipality__code", "first_year", "slug")
+    )
+
+
+def kpis_with_values(plan_id: int) -> QuerySet[Kpi]:
+    """A plan's KPIs with everything a rating needs, in four queries whatever their number."""
+    return (
+        Kpi.objects.filter(plan_id=plan_id)
+        .select_related("department", "goal", "policy_direction__goal", "package", "project")
+        .prefetch_related(
+            Prefetch("yearly_targets", queryset=YearlyTarget.objects.order_by("year")),
+            Prefetch("actuals", queryset=Actual.objects.order_by("year")),
+            Prefetch("official_ratings", queryset=OfficialRating.objects.order_by("kind", "year")),
+        )
+        .order_by("order", "id")
+    )
+
+
+def goals_with_directions(plan_id: int) -> QuerySet[Goal]:
+    return Goal.objects.filter(plan_id=plan_id).prefetch_related(
+        Prefetch("directions", queryset=PolicyDirection.objects.order_by("order", "id"))
+    )
+
+
+def measured_years(plan_id: int) -> list[int]:
+    """Years in which the plan has at least one measured actual, oldest first."""
+    return sorted(
+        Actual.objects.filter(kpi__plan_id=plan_id)
+        .filter(Q(status="measured"))
+        .values_list("year", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,33 @@
+"""How numbers, rates, marks and outlooks are written for people (pure)."""
+
+from decimal import Decimal
+
+MARK_WORDS = {"○": "達成", "△": "概ね達成", "×": "未達成", "-": "判断困難"}
+OUTLOOK_WORDS = {
+    "A": "目標達成済み",
+    "B": "目標達成の見込み",
+    "C": "努力を要する",
+    "D": "厳しい状況",
+    "E": "進捗なし・後退",
+    "-": "実績なし",
+}
+
+
+def format_number(value) -> str:
+    """16507.000000 -> `16,507`, 81.70 -> `81.7`, None -> `-` (no rounding of stated digits)."""
+    if value is None or value == "":
+        return "-"
+    value = Decimal(value)
+    normalized = value.normalize()
+    if normalized == normalized.to_integral():
+        return f"{normalized.to_integral():,}"
+    text = format(normalized, "f")
+    whole, _sep, fraction = text.partition(".")
+    return f"{int(whole):,}.{fraction}" if whole.lstrip("-") else text
+
+
+def format_rate(rate) -> str:
+    """Decimal('0.625') -> `62.5%`; None -> `-`."""
+    if rate is None:
+        return "-"
+    return f"{(Decimal(rate) * 100).quantize(Decimal('0.1'))}%"

@@ -1,0 +1,40 @@
+"""Template filters that show years and values the way staff read them (via plans.services)."""
+
+from decimal import Decimal
+
+from django import template
+
+from plans.services.notation import format_year
+from plans.services.presentation import format_number, format_rate
+
+register = template.Library()
+
+
+@register.filter
+def era_year(year, year_kind="fiscal"):
+    """2025 -> `R7年度 (2025)`; with "calendar", `R7年 (2025)`."""
+    if year in (None, ""):
+        return "-"
+    return format_year(int(year), fiscal=year_kind != "calendar")
+
+
+@register.filter
+def number(value):
+    """Decimal('16507.000000') -> `16,507`; None -> `-`."""
+    return format_number(value)
+
+
+@register.filter
+def percent(rate):
+    """Decimal('0.625') -> `62.5%`."""
+    return format_rate(rate)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, 0) if isinstance(mapping, dict) else 0
+
+
+@register.filter
+def as_decimal(value):
+    return Decimal(value)
