@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import selectors
 from .forms import PlanWorkbookForm
 from .importers.workbook import ImportRefused, write_workbook
 from .models import (
@@ -172,10 +173,25 @@ class OfficialRatingInline(admin.TabularInline):
     extra = 0
 
 
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """KPIs with a baseline or target whose printed text could not be read as a value."""
+
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("unreadable", _("Unreadable baseline or target"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "unreadable":
+            return queryset
+        return queryset.filter(selectors.unreadable_kpis())
+
+
 @admin.register(Kpi)
 class KpiAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "unit", "direction", "baseline_raw", "target_raw", "department", "plan"]
-    list_filter = ["plan", "level", "direction", "department"]
+    list_filter = [NeedsAttentionFilter, "plan", "level", "direction", "department"]
     list_select_related = ["plan", "department"]
     search_fields = ["code", "name"]
     inlines = [YearlyTargetInline, ActualInline, OfficialRatingInline]

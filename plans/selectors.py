@@ -45,3 +45,13 @@ def measured_years(plan_id: int) -> list[int]:
         .values_list("year", flat=True)
         .distinct()
     )
+
+
+def unreadable_kpis() -> Q:
+    """KPIs whose baseline or target text is kept for attention: written, but not read as a value."""
+    from plans.services.notation import BLANK_MARKERS
+
+    def unreadable(prefix: str) -> Q:
+        return Q(**{f"{prefix}_value__isnull": True}) & ~Q(**{f"{prefix}_raw__in": list(BLANK_MARKERS)})
+
+    return unreadable("baseline") | unreadable("target")

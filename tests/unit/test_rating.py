@@ -184,3 +184,41 @@ def test_disagreement_between_computed_and_official():
 def test_unknown_direction_is_refused():
     with pytest.raises(ValueError):
         progress_mark(direction="sideways", baseline=1, target=2, actual=1)
+
+
+# The goal-level numerical targets of the H29 progress report (002): baseline, the year's stated
+# target, the actual, and the mark the report prints. The rule must give every printed mark.
+H29_TABLE = [
+    # name, direction, baseline, year target, actual, printed mark
+    ("新規雇用者数 H27", "increase", 16507, 16507, 16639, "○"),
+    ("新規雇用者数 H28", "increase", 16507, 16507, 17375, "○"),
+    ("新規雇用者数 H29", "increase", 16507, 16507, 17861, "○"),
+    ("就職率 H27", "increase", "12", "13.0", "12.9", "△"),
+    ("就職率 H28", "increase", "12", "14.0", "11.2", "×"),
+    ("就職率 H29", "increase", "12", "15.0", "9.6", "×"),
+    ("転出超過数 H27", "decrease", 650, 550, 547, "○"),
+    ("転出超過数 H28", "decrease", 650, 550, 467, "○"),
+    ("転出超過数 H29", "decrease", 650, 550, 630, "×"),
+    ("年間観光客数 H27", "increase", 515, 530, 525, "×"),
+    ("年間観光客数 H28", "increase", 515, 600, 537, "×"),
+    ("年間観光客数 H29", "increase", 515, 650, None, "-"),
+    ("子育てしやすい H27", "increase", "70.8", "72.0", "78.7", "○"),
+    ("子育てしやすい H28", "increase", "70.8", "73.0", "78.1", "○"),
+    ("子育てしやすい H29", "increase", "70.8", "75.0", "78.0", "○"),
+    ("住みたい H27", "increase", "75.4", "76.0", "73.0", "×"),
+    ("住みたい H28", "increase", "75.4", "77.0", "76.4", "×"),
+    ("住みたい H29", "increase", "75.4", "78.0", "72.2", "×"),
+    ("滞在人口（平日） H28", "maintain", 241724, 241724, 240014, "×"),
+    ("滞在人口（休日） H28", "maintain", 240408, 240408, 239602, "×"),
+]
+
+
+@pytest.mark.parametrize(("name", "direction", "baseline", "target", "actual", "mark"), H29_TABLE, ids=[r[0] for r in H29_TABLE])
+def test_h29_report_marks(name, direction, baseline, target, actual, mark):
+    def number(value):
+        return Decimal(value) if isinstance(value, str) else value
+
+    assert (
+        progress_mark(direction=direction, baseline=number(baseline), target=number(target), actual=number(actual))
+        == mark
+    )
