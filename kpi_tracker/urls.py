@@ -1,4 +1,3 @@
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,5 +8,7 @@ admin.site.index_title = "管理メニュー"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("staff/dashboard/", include("plans.dashboard_urls")),
+    path("staff/entry/", include("plans.entry_urls")),
     path("", include("plans.urls")),
 ]

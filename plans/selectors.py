@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Actual, Goal, Kpi, OfficialRating, Plan, PolicyDirection, YearlyTarget
+from .models import Actual, Goal, Kpi, OfficialRating, Plan, PolicyDirection, PublishedYear, YearlyTarget
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -17,14 +17,22 @@ def plan_list() -> QuerySet[Plan]:
     )
 
 
-def kpis_with_values(plan_id: int) -> QuerySet[Kpi]:
+def visible_actuals(plan_id: int, *, public: bool = False) -> QuerySet[Actual]:
+    """Actuals of a plan's KPIs; with ``public``, only those of the years a planner published."""
+    actuals = Actual.objects.all()
+    if public:
+        actuals = actuals.filter(year__in=PublishedYear.objects.filter(plan_id=plan_id).values("year"))
+    return actuals
+
+
+def kpis_with_values(plan_id: int, *, public: bool = False) -> QuerySet[Kpi]:
     """A plan's KPIs with everything a rating needs, in four queries whatever their number."""
     return (
         Kpi.objects.filter(plan_id=plan_id)
         .select_related("department", "goal", "policy_direction__goal", "package", "project")
         .prefetch_related(
             Prefetch("yearly_targets", queryset=YearlyTarget.objects.order_by("year")),
-            Prefetch("actuals", queryset=Actual.objects.order_by("year")),
+            Prefetch("actuals", queryset=visible_actuals(plan_id, public=public).order_by("year")),
             Prefetch("official_ratings", queryset=OfficialRating.objects.order_by("kind", "year")),
         )
         .order_by("order", "id")
@@ -37,11 +45,11 @@ def goals_with_directions(plan_id: int) -> QuerySet[Goal]:
     )
 
 
-def measured_years(plan_id: int) -> list[int]:
+def measured_years(plan_id: int, *, public: bool = False) -> list[int]:
     """Years in which the plan has at least one measured actual, oldest first."""
     return sorted(
-        Actual.objects.filter(kpi__plan_id=plan_id)
-        .filter(Q(status="measured"))
+        visible_actuals(plan_id, public=public)
+        .filter(kpi__plan_id=plan_id, status="measured")
         .values_list("year", flat=True)
         .distinct()
     )

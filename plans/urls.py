@@ -1,6 +1,8 @@
+"""Public pages (namespace ``plans``)."""
+
 from django.urls import path
 
-from . import views
+from .views import public as views
 
 app_name = "plans"
 

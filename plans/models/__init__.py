@@ -1,5 +1,6 @@
 """The plan data model: data and constraints only; every rule lives in plans.services."""
 
+from .access import PublishedYear, StaffProfile
 from .geography import Department, Municipality
 from .kpi import Actual, Kpi, OfficialRating, PrintedTally, YearlyTarget
 from .plan import Goal, Package, Plan, PolicyDirection, RatingLabel
@@ -20,6 +21,8 @@ __all__ = [
     "Project",
     "ProjectBudget",
     "ProjectReview",
+    "PublishedYear",
     "RatingLabel",
+    "StaffProfile",
     "YearlyTarget",
 ]

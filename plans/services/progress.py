@@ -17,6 +17,16 @@ from .tallies import Tally, tally
 
 
 @dataclass(frozen=True)
+class ActualDetail:
+    """An actual as entered: its raw text, status and annotations."""
+
+    raw: str = ""
+    status: str = "measured"
+    preliminary: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class KpiValues:
     """What the rules need to know about one KPI, as plain values."""
 
@@ -38,6 +48,7 @@ class KpiValues:
     actuals: Mapping[int, Decimal | None] = field(default_factory=dict)
     official_outlooks: Mapping[int, str] = field(default_factory=dict)
     department: str = ""
+    actual_details: Mapping[int, ActualDetail] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,6 +142,49 @@ def evaluate_kpi(kpi: KpiValues, *, year: int, scale: Iterable[ScaleLabel] = rat
     )
 
 
+@dataclass(frozen=True)
+class YearRow:
+    """One year of a KPI's series: the year's target (stated or interpolated), actual and mark."""
+
+    year: int
+    target: YearTarget
+    actual: Decimal | None
+    detail: ActualDetail | None
+    mark: str
+
+
+def kpi_series(kpi: KpiValues) -> list[YearRow]:
+    """Every year from the baseline (or first actual) to the target year or last actual."""
+    years = [year for year in (kpi.baseline_year, kpi.target_year) if year is not None]
+    years += list(kpi.actuals) + list(kpi.stated_targets)
+    if not years:
+        return []
+    first = (kpi.baseline_year + 1) if kpi.baseline_year is not None else min(years)
+    return [
+        YearRow(
+            year=year,
+            target=year_target_for(kpi, year),
+            actual=kpi.actuals.get(year),
+            detail=kpi.actual_details.get(year),
+            mark=mark_for_year(kpi, year),
+        )
+        for year in range(min(first, *years), max(years) + 1)
+        if year > (kpi.baseline_year or 0)
+    ]
+
+
+def trend_line(kpi: KpiValues) -> list[tuple[int, Decimal]]:
+    """The least-squares trend the outlook uses, from the baseline year to the target year."""
+    points = sorted((year, value) for year, value in kpi.actuals.items() if value is not None)
+    if kpi.baseline is not None and kpi.baseline_year is not None:
+        points = [(kpi.baseline_year, kpi.baseline), *points]
+    if len(points) < 2 or kpi.target_year is None:
+        return []
+    start = points[0][0]
+    end = max(kpi.target_year, points[-1][0])
+    return [(year, rating.projected_value(points=points, year=year)) for year in (start, end)]
+
+
 def default_year(*, measured_years: Iterable[int], report_year: int | None, first_year: int) -> int:
     """The year a screen shows first: the latest with a measured actual, else the year reported on."""
     years = list(measured_years)
@@ -171,6 +225,10 @@ def kpi_values(kpi) -> KpiValues:
             official.year: official.label for official in kpi.official_ratings.all() if official.kind == "outlook"
         },
         department=kpi.department.name if kpi.department_id else "",
+        actual_details={
+            actual.year: ActualDetail(actual.raw, actual.status, actual.is_preliminary, actual.note)
+            for actual in kpi.actuals.all()
+        },
     )
 
 
@@ -191,8 +249,10 @@ class PlanProgress:
     kpis: list[KpiProgress]
 
 
-def plan_progress(plan_id: int, year: int | None = None) -> PlanProgress:
+def plan_progress(plan_id: int, year: int | None = None, *, public: bool = False) -> PlanProgress:
     """Every KPI of a plan evaluated for ``year`` (default: the latest year with data).
+
+    With ``public`` only the actuals of published years count (see ``PublishedYear``).
 
     Queries: the plan, its scale, the measured years (only without ``year``), the KPIs with
     their department and attachments, and one each for yearly targets, actuals and ratings.
@@ -203,10 +263,15 @@ def plan_progress(plan_id: int, year: int | None = None) -> PlanProgress:
     plan = Plan.objects.only("id", "report_year", "first_year").get(pk=plan_id)
     if year is None:
         year = default_year(
-            measured_years=selectors.measured_years(plan_id), report_year=plan.report_year, first_year=plan.first_year
+            measured_years=selectors.measured_years(plan_id, public=public),
+            report_year=plan.report_year,
+            first_year=plan.first_year,
         )
     scale = plan_scale(plan_id)
-    kpis = [evaluate_kpi(kpi_values(kpi), year=year, scale=scale) for kpi in selectors.kpis_with_values(plan_id)]
+    kpis = [
+        evaluate_kpi(kpi_values(kpi), year=year, scale=scale)
+        for kpi in selectors.kpis_with_values(plan_id, public=public)
+    ]
     return PlanProgress(plan_id=plan_id, year=year, scale=scale, kpis=kpis)
 
 
@@ -260,12 +325,12 @@ def tallies_by_goal(progress: Iterable[KpiProgress], goals: Iterable[tuple[int, 
     return result
 
 
-def plan_tallies(plan_id: int, year: int | None = None) -> PlanTallies:
+def plan_tallies(plan_id: int, year: int | None = None, *, public: bool = False) -> PlanTallies:
     """Tallies per goal and direction for ``year``, with the tallies the plan printed beside them."""
     from plans import selectors
     from plans.models import PrintedTally
 
-    progress = plan_progress(plan_id, year)
+    progress = plan_progress(plan_id, year, public=public)
     goals = list(selectors.goals_with_directions(plan_id))
     printed = {
         (tally_row.scope, tally_row.goal_id or tally_row.policy_direction_id): {

@@ -10,6 +10,7 @@ from plans.importers import transcription
 from plans.importers.workbook import ImportRefused, read_workbook, write_workbook
 
 from .imports import ImportResult, import_plan_rows
+from .publication import publish_printed_years
 
 SOURCES_DIR = Path(settings.BASE_DIR) / "fixtures" / "sources"
 WORKBOOKS_DIR = Path(settings.BASE_DIR) / "fixtures" / "plans"
@@ -59,4 +60,7 @@ def load_seed_plans(directory: Path = WORKBOOKS_DIR) -> dict[str, ImportResult]:
         if problems:
             raise ImportRefused(problems)
         plans[rows["plan"]["slug"]] = rows
-    return {slug: import_plan_rows(plans[slug]) for slug in in_dependency_order(plans)}
+    results = {slug: import_plan_rows(plans[slug]) for slug in in_dependency_order(plans)}
+    for result in results.values():
+        publish_printed_years(result.plan)  # the documents themselves are public
+    return results

@@ -119,8 +119,8 @@ def test_project_review_carried_out_raw_needs_a_reading():
 
 
 def test_municipality_code_is_six_digits_and_unique():
-    Municipality.objects.create(name="久留米市", code="402036")
-    refuses(lambda: Municipality.objects.create(name="別の市", code="402036"))
+    Municipality.objects.create(name="千代田区", code="131016")
+    refuses(lambda: Municipality.objects.create(name="別の区", code="131016"))
     refuses(lambda: Municipality.objects.create(name="短い市", code="4020"))
 
 

@@ -1,0 +1,7 @@
+"""Staff dashboards for planners (namespace ``dashboard``)."""
+
+from django.urls import path
+
+app_name = "dashboard"
+
+urlpatterns: list = []

@@ -1,0 +1,149 @@
+"""Who may see and change what: the three staff roles and their reach.
+
+Roles are Django groups, created by ``ensure_roles`` after every migrate:
+
+* department staff (担当課職員) enter actuals, notes and project reviews of the KPIs and projects
+  of their own departments only;
+* planners (企画担当) change everything in the plans their municipality leads (structure,
+  targets, official ratings, publication), and in a regional plan led by another municipality
+  only the rows of their own municipality's departments;
+* administrators (システム管理者) manage users, municipalities and departments.
+
+A login's municipality and departments come from its ``StaffProfile``. Superusers reach all.
+Every view, admin page, upload and export asks these functions; none decides on its own.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
+
+DEPARTMENT_STAFF = "担当課職員"
+PLANNER = "企画担当"
+ADMINISTRATOR = "システム管理者"
+ROLES = (DEPARTMENT_STAFF, PLANNER, ADMINISTRATOR)
+
+_PLAN_MODELS = (
+    "plan", "goal", "policydirection", "package", "project", "packagelisting", "projectbudget", "projectreview",
+    "kpi", "yearlytarget", "actual", "officialrating", "ratinglabel", "printedtally", "publishedyear",
+)
+ROLE_PERMISSIONS = {
+    DEPARTMENT_STAFF: [f"plans.view_{model}" for model in _PLAN_MODELS]
+    + ["plans.add_actual", "plans.change_actual", "plans.add_projectreview", "plans.change_projectreview"],
+    PLANNER: [f"plans.{action}_{model}" for model in _PLAN_MODELS for action in ("view", "add", "change", "delete")]
+    + ["plans.view_department", "plans.view_municipality"],
+    ADMINISTRATOR: [
+        f"{app}.{action}_{model}"
+        for app, model in (("auth", "user"), ("auth", "group"), ("plans", "staffprofile"), ("plans", "municipality"),
+                           ("plans", "department"))
+        for action in ("view", "add", "change", "delete")
+    ],
+}
+
+
+def ensure_roles(**_kwargs) -> None:
+    """Create the role groups with their permissions (idempotent; a post_migrate receiver)."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = Q()
+        for name in codenames:
+            app_label, codename = name.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+
+
+def roles_of(user) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return set(ROLES)
+    return set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+
+
+def _profile(user):
+    from plans.models import StaffProfile
+
+    return StaffProfile.objects.filter(user=user).select_related("municipality").first()
+
+
+def municipality_of(user):
+    profile = _profile(user)
+    return profile.municipality if profile else None
+
+
+def department_ids_of(user) -> list[int]:
+    from plans.models import StaffProfile
+
+    return list(StaffProfile.departments.through.objects.filter(staffprofile__user=user).values_list("department_id", flat=True))
+
+
+def visible_plans(user) -> QuerySet:
+    """Plans a staff login may open: its municipality's own and those it is a partner of."""
+    from plans.models import Plan
+
+    if user.is_superuser:
+        return Plan.objects.all()
+    if not roles_of(user):
+        return Plan.objects.none()
+    municipality = municipality_of(user)
+    if municipality is None:
+        return Plan.objects.none()
+    return Plan.objects.filter(Q(municipality=municipality) | Q(partners=municipality)).distinct()
+
+
+def led_plans(user) -> QuerySet:
+    """Plans whose structure the user may change: planners of the lead municipality."""
+    from plans.models import Plan
+
+    if user.is_superuser:
+        return Plan.objects.all()
+    if PLANNER not in roles_of(user) or municipality_of(user) is None:
+        return Plan.objects.none()
+    return Plan.objects.filter(municipality=municipality_of(user))
+
+
+def editable_kpis(user) -> QuerySet:
+    """KPIs whose actuals the user may enter (see the module docstring for the rule)."""
+    from plans.models import Kpi
+
+    if user.is_superuser:
+        return Kpi.objects.all()
+    roles = roles_of(user)
+    condition = Q(pk__in=[])
+    if PLANNER in roles and (municipality := municipality_of(user)) is not None:
+        condition |= Q(plan__municipality=municipality) | Q(
+            plan__partners=municipality, department__municipality=municipality
+        )
+    if DEPARTMENT_STAFF in roles:
+        condition |= Q(department_id__in=department_ids_of(user))
+    return Kpi.objects.filter(condition).distinct()
+
+
+def editable_projects(user) -> QuerySet:
+    """Projects whose reviews the user may write."""
+    from plans.models import Project
+
+    if user.is_superuser:
+        return Project.objects.all()
+    roles = roles_of(user)
+    condition = Q(pk__in=[])
+    if PLANNER in roles and (municipality := municipality_of(user)) is not None:
+        condition |= Q(plan__municipality=municipality) | Q(
+            plan__partners=municipality, departments__municipality=municipality
+        )
+    if DEPARTMENT_STAFF in roles:
+        condition |= Q(departments__in=department_ids_of(user))
+    return Project.objects.filter(condition).distinct()
+
+
+def can_edit_kpi(user, kpi) -> bool:
+    return editable_kpis(user).filter(pk=kpi.pk).exists()
+
+
+def can_change_plan(user, plan) -> bool:
+    """Structure, targets, official ratings, publication and whole-plan workbooks."""
+    return led_plans(user).filter(pk=plan.pk).exists()
+
+
+def can_manage_users(user) -> bool:
+    return ADMINISTRATOR in roles_of(user)
