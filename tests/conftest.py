@@ -2,6 +2,12 @@ import pytest
 from django.core.management import call_command
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: their live server needs a transactional database, which is emptied
+    after each of them, and the other tests share seed plans loaded once per session."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def seeded_db(django_db_setup, django_db_blocker):
     """The six seed plans, loaded once for the whole session (tests must not change them)."""
