@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -8,9 +10,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import selectors
 from .forms import PlanWorkbookForm
+from .services import access
+from .services.actuals import STATUS_LABELS
+from .services.progress import evaluate_kpi, kpi_values, plan_scale
 from .importers.workbook import ImportRefused, write_workbook
 from .models import (
     Actual,
+    PublishedYear,
+    StaffProfile,
     Department,
     Goal,
     Kpi,
@@ -28,6 +35,45 @@ from .models import (
 )
 from .services.exports import plan_rows
 from .services.imports import import_plan_workbook
+
+
+class PlanScopedAdmin(admin.ModelAdmin):
+    """Staff see the plans of their municipality (lead or partner) and change only what
+    ``services.access`` lets them: planners their municipality's plans, department staff
+    nothing of the structure."""
+
+    plan_path = "plan"  # lookup from the model to its Plan
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.plan_path}__in": access.visible_plans(request.user)})
+
+    def plan_of(self, obj):
+        for part in self.plan_path.split("__"):
+            obj = obj if part == "pk" else getattr(obj, part)
+        return obj
+
+    def may_change(self, user, obj) -> bool:
+        return access.can_change_plan(user, self.plan_of(obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return self.may_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return self.may_change(request.user, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser and not self.may_change(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Municipality)
@@ -56,7 +102,9 @@ class GoalInline(admin.StackedInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(PlanScopedAdmin):
+    plan_path = "pk"
+
     list_display = ["title", "slug", "municipality", "first_year", "last_year", "revised_label"]
     list_filter = ["kind", "municipality"]
     list_select_related = ["municipality"]
@@ -73,15 +121,21 @@ class PlanAdmin(admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        return queryset if request.user.is_superuser else queryset.filter(pk__in=access.visible_plans(request.user))
+
     def import_view(self, request):
         """Upload a plan workbook: create or update the plan, all or nothing."""
         if not self.has_add_permission(request) or not self.has_change_permission(request):
-            return HttpResponse(status=403)
+            raise PermissionDenied
         problems = []
         form = PlanWorkbookForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
                 result = import_plan_workbook(form.cleaned_data["workbook"].read(), user=request.user)
+            except PermissionDenied as error:
+                problems = [str(error)]
             except ImportRefused as error:
                 problems = error.problems
             else:
@@ -104,7 +158,7 @@ class PlanAdmin(admin.ModelAdmin):
     def workbook_view(self, request, pk):
         plan = self.get_object(request, pk)
         if plan is None or not self.has_view_permission(request, plan):
-            return HttpResponse(status=403)
+            raise PermissionDenied
         response = HttpResponse(
             write_workbook(plan_rows(plan.slug)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -114,7 +168,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyDirection)
-class PolicyDirectionAdmin(admin.ModelAdmin):
+class PolicyDirectionAdmin(PlanScopedAdmin):
     list_display = ["code", "title", "goal", "plan"]
     list_filter = ["plan"]
     list_select_related = ["goal", "plan"]
@@ -122,7 +176,7 @@ class PolicyDirectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Package)
-class PackageAdmin(admin.ModelAdmin):
+class PackageAdmin(PlanScopedAdmin):
     list_display = ["number", "title", "plan"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
@@ -145,7 +199,7 @@ class ProjectReviewInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(PlanScopedAdmin):
     list_display = ["code", "title", "plan"]
     list_filter = ["plan", "departments"]
     list_select_related = ["plan"]
@@ -165,7 +219,11 @@ class YearlyTargetInline(admin.TabularInline):
 class ActualInline(admin.TabularInline):
     model = Actual
     extra = 0
-    fields = ["year", "raw", "value", "status", "is_preliminary", "survey_year", "cumulative_to_year", "note"]
+    fields = ["year", "raw", "status", "note", "seen_version"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = ActualAdminForm
+        return super().get_formset(request, obj, **kwargs)
 
 
 class OfficialRatingInline(admin.TabularInline):
@@ -188,20 +246,163 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
         return queryset.filter(selectors.unreadable_kpis())
 
 
+class GoalOfKpiFilter(admin.SimpleListFilter):
+    title = _("goal")
+    parameter_name = "goal"
+
+    def lookups(self, request, model_admin):
+        goals = Goal.objects.filter(plan__in=access.visible_plans(request.user)).select_related("plan")
+        return [(goal.pk, f"{goal.plan.title} {goal.number}. {goal.title}") for goal in goals]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(models_q_goal(self.value()))
+
+
+def models_q_goal(goal_id):
+    from django.db.models import Q
+
+    return Q(goal_id=goal_id) | Q(policy_direction__goal_id=goal_id)
+
+
 @admin.register(Kpi)
-class KpiAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "unit", "direction", "baseline_raw", "target_raw", "department", "plan"]
-    list_filter = [NeedsAttentionFilter, "plan", "level", "direction", "department"]
-    list_select_related = ["plan", "department"]
+class KpiAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["code", "name", "unit", "baseline_raw", "target_raw", "year_target", "year_actual", "year_mark", "year_outlook",
+                    "department", "plan"]
+    list_filter = [NeedsAttentionFilter, "plan", GoalOfKpiFilter, "level", "direction", "department"]
+    list_select_related = ["plan", "department", "goal", "policy_direction__goal", "package", "project"]
     search_fields = ["code", "name"]
     inlines = [YearlyTargetInline, ActualInline, OfficialRatingInline]
     raw_id_fields = ["goal", "policy_direction", "package", "project", "predecessor"]
 
+    def get_queryset(self, request):
+        # Targets and actuals for the computed columns, in two queries for the whole page.
+        return super().get_queryset(request).prefetch_related("yearly_targets", "actuals", "official_ratings")
+
+    def _progress(self, obj):
+        from plans.views.entry import default_entry_year
+
+        if not hasattr(obj, "_progress"):
+            obj._progress = evaluate_kpi(kpi_values(obj), year=default_entry_year())
+        return obj._progress
+
+    @admin.display(description=_("year's target"))
+    def year_target(self, obj):
+        from plans.services.presentation import format_number
+
+        return format_number(self._progress(obj).year_target.value)
+
+    @admin.display(description=_("actual"))
+    def year_actual(self, obj):
+        detail = self._progress(obj).kpi.actual_details.get(self._progress(obj).year)
+        return detail.raw or dict(STATUS_LABELS).get(detail.status, "") if detail else "—"
+
+    @admin.display(description=_("mark"))
+    def year_mark(self, obj):
+        return self._progress(obj).mark
+
+    @admin.display(description=_("outlook"))
+    def year_outlook(self, obj):
+        return self._progress(obj).outlook
+
+
+class ActualAdminForm(forms.ModelForm):
+    """Refuses a save when someone else saved the same actual after this form was opened."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Actual
+        fields = ["kpi", "year", "raw", "status", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version if self.instance.pk else 0
+
+    def clean(self):
+        from plans.services.actuals import read_value
+
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = Actual.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if cleaned.get("seen_version") not in (None, current):
+                raise forms.ValidationError(
+                    _("Someone else saved this actual after you opened it. Reload the page to see the latest value.")
+                )
+        status = "" if cleaned.get("status") in (None, "measured", "blank") else cleaned.get("status")
+        try:
+            self.parsed = read_value(cleaned.get("raw", ""), status)
+        except ValueError as error:
+            raise forms.ValidationError({"raw": str(error)}) from error
+        return cleaned
+
+    def save(self, commit=True):
+        actual = super().save(commit=False)
+        actual.value, actual.status = self.parsed.value, self.parsed.status if self.parsed.raw or self.parsed.status != "blank" else "blank"
+        actual.is_preliminary, actual.survey_year = self.parsed.preliminary, self.parsed.survey_year
+        actual.cumulative_to_year = self.parsed.cumulative_to_year
+        if actual.pk:
+            actual.version += 1
+        if commit:
+            actual.save()
+        return actual
+
 
 @admin.register(Actual)
-class ActualAdmin(SimpleHistoryAdmin):
+class ActualAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
+    plan_path = "kpi__plan"
+    form = ActualAdminForm
     list_display = ["kpi", "year", "raw", "value", "status", "updated_at"]
-    list_filter = ["status", "year", "kpi__plan"]
+    list_filter = ["status", "year", "kpi__plan", "kpi__department"]
     list_select_related = ["kpi"]
     search_fields = ["kpi__name", "raw"]
     raw_id_fields = ["kpi"]
+
+    def may_change(self, user, obj) -> bool:
+        return access.can_edit_kpi(user, obj.kpi)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "kpi" and not request.user.is_superuser:
+            kwargs["queryset"] = access.editable_kpis(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ProjectReview)
+class ProjectReviewAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
+    plan_path = "project__plan"
+    list_display = ["project", "year", "carried_out_raw", "rating_label"]
+    list_filter = ["year", "project__plan", "rating_label"]
+    list_select_related = ["project"]
+    search_fields = ["project__title", "done", "summary"]
+    raw_id_fields = ["project"]
+
+    def may_change(self, user, obj) -> bool:
+        return access.editable_projects(user).filter(pk=obj.project_id).exists()
+
+
+@admin.register(PublishedYear)
+class PublishedYearAdmin(PlanScopedAdmin):
+    list_display = ["plan", "year", "published_at", "published_by"]
+    list_filter = ["plan"]
+    list_select_related = ["plan", "published_by"]
+    readonly_fields = ["published_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.published_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    filter_horizontal = ["departments"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality"]
+    list_filter = ["municipality"]
+    list_select_related = ["user", "municipality"]
+    filter_horizontal = ["departments"]
+    search_fields = ["user__username"]

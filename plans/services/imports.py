@@ -698,9 +698,31 @@ def _set_project_links(parsed, projects, directions, towns, departments) -> None
         )
 
 
+def check_may_import(parsed: ParsedPlan, user) -> None:
+    """Planners import plans their municipality leads; nobody else but superusers."""
+    from django.core.exceptions import PermissionDenied
+
+    from . import access
+
+    if user is None or user.is_superuser:
+        return
+    existing = Plan.objects.filter(slug=parsed.plan["slug"]).first()
+    if existing is not None:
+        allowed = access.can_change_plan(user, existing)
+    else:
+        municipality = access.municipality_of(user)
+        allowed = access.PLANNER in access.roles_of(user) and municipality is not None and (
+            municipality.name == parsed.plan["municipality"]
+        )
+    if not allowed:
+        raise PermissionDenied("この計画を取り込む権限がありません（自分の自治体が策定する計画だけを取り込めます）。")
+
+
 def import_plan_rows(rows: dict, *, user=None) -> ImportResult:
-    """Validate workbook rows and, only if all are valid, write the plan."""
-    return save_plan(validate_plan_rows(rows), user=user)
+    """Validate workbook rows and, only if all are valid and the user may, write the plan."""
+    parsed = validate_plan_rows(rows)
+    check_may_import(parsed, user)
+    return save_plan(parsed, user=user)
 
 
 def import_plan_workbook(content: bytes, *, user=None) -> ImportResult:

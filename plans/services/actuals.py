@@ -1,0 +1,373 @@
+"""Entering yearly actuals: what a department enters, checking it, and saving it safely.
+
+The same three steps serve the entry page and the Excel upload:
+
+1. ``entry_rows`` lists the KPIs a login may enter for a year, with the year's target, the
+   current actual and its version (bounded queries);
+2. ``preview`` checks submitted values (parsed as staff write them: `1,234人`, `１２３`, `△5`,
+   `集計中`) against what may be changed, and returns every change with the mark the new value
+   earns, or every problem;
+3. ``apply`` writes the changes in one transaction with bulk operations, refusing all of them
+   when any actual was changed by someone else since it was read (optimistic check on
+   ``Actual.version``). Edit history records who and when (django-simple-history).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from . import access, notation
+from .progress import KpiValues, kpi_values, mark_for_value, year_target_for
+
+STATUS_CHOICES = {"": "", "集計中": "pending", "未把握": "unmeasured"}
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One KPI on the entry page or in the entry workbook, for one year."""
+
+    kpi: KpiValues
+    plan_title: str
+    plan_slug: str
+    year: int
+    target: Decimal | None
+    target_stated: bool
+    actual_raw: str
+    actual_status: str
+    actual_note: str
+    version: int  # 0 when the year has no actual yet
+    mark: str
+    history: dict[int, str]  # earlier years' actuals as written
+    in_plan: bool  # the year lies within the years the KPI's actuals may have
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A value submitted for a KPI and year, as typed, with where it came from."""
+
+    kpi_id: int
+    year: int
+    text: str
+    status: str = ""  # "", 集計中 or 未把握 (or the internal pending / unmeasured)
+    note: str = ""
+    version: int = 0
+    where: str = ""  # e.g. "シート「入力」 5行目" for messages
+    name: str = ""  # the KPI name the workbook showed, to catch a changed identity
+
+
+@dataclass(frozen=True)
+class Change:
+    kpi_id: int
+    kpi_name: str
+    unit: str
+    year: int
+    old_raw: str
+    old_status: str
+    new_raw: str
+    new_value: Decimal | None
+    new_status: str
+    is_preliminary: bool
+    survey_year: int | None
+    cumulative_to_year: int | None
+    note: str
+    old_note: str
+    version: int
+    mark: str
+
+    def as_dict(self) -> dict:
+        data = self.__dict__.copy()
+        data["new_value"] = None if self.new_value is None else str(self.new_value)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Change:
+        return cls(**{**data, "new_value": None if data["new_value"] is None else Decimal(data["new_value"])})
+
+
+@dataclass
+class Preview:
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class ConcurrentChange(Exception):
+    """Someone else saved one of these actuals after it was read; nothing was saved."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        super().__init__(
+            "ほかの人が先に保存した実績があるため、保存しませんでした（"
+            + "、".join(names)
+            + "）。最新の値を読み込み直してから入力してください。"
+        )
+
+
+def _year_span(kpi, plan) -> tuple[int, int]:
+    low = min(year for year in (plan.first_year, kpi.baseline_year) if year)
+    high = max(year for year in (plan.last_year, kpi.target_year) if year)
+    return low, high
+
+
+def entry_kpis(user, *, department_id: int | None = None, plan_id: int | None = None):
+    """The KPIs a login may enter, optionally for one department or plan, with their values."""
+    from django.db.models import Prefetch
+
+    from plans.models import Actual, OfficialRating, YearlyTarget
+
+    kpis = access.editable_kpis(user).select_related(
+        "plan", "department", "goal", "policy_direction__goal", "package", "project"
+    )
+    if department_id is not None:
+        kpis = kpis.filter(department_id=department_id)
+    if plan_id is not None:
+        kpis = kpis.filter(plan_id=plan_id)
+    return kpis.prefetch_related(
+        Prefetch("yearly_targets", queryset=YearlyTarget.objects.order_by("year")),
+        Prefetch("actuals", queryset=Actual.objects.order_by("year")),
+        Prefetch("official_ratings", queryset=OfficialRating.objects.none()),
+    ).order_by("plan__slug", "order", "id")
+
+
+def entry_rows(user, year: int, *, department_id: int | None = None, plan_id: int | None = None) -> list[EntryRow]:
+    rows = []
+    for kpi in entry_kpis(user, department_id=department_id, plan_id=plan_id):
+        values = kpi_values(kpi)
+        actuals = {actual.year: actual for actual in kpi.actuals.all()}
+        current = actuals.get(year)
+        target = year_target_for(values, year)
+        low, high = _year_span(kpi, kpi.plan)
+        if not low <= year <= high:
+            continue  # the KPI's plan does not run in this year
+        rows.append(
+            EntryRow(
+                kpi=values,
+                plan_title=kpi.plan.title,
+                plan_slug=kpi.plan.slug,
+                year=year,
+                target=target.value,
+                target_stated=target.stated,
+                actual_raw=current.raw if current else "",
+                actual_status=current.status if current else "",
+                actual_note=current.note if current else "",
+                version=current.version if current else 0,
+                mark=mark_for_value(values, year, current.value if current else None),
+                history={y: actual.raw for y, actual in actuals.items() if y != year},
+                in_plan=low <= year <= high,
+            )
+        )
+    return rows
+
+
+def read_value(text: str, status: str) -> notation.ParsedValue:
+    """A typed value and chosen status -> what would be stored; ValueError with a message."""
+    status = STATUS_CHOICES.get(status, status)
+    if status not in ("", "pending", "unmeasured"):
+        raise ValueError(f"状態「{status}」は選べません（空欄・集計中・未把握）。")
+    parsed = notation.parse_value(text or "")
+    if parsed.value is not None and status:
+        raise ValueError("値を入力したときは状態を空欄にしてください。")
+    if parsed.value is None and status:
+        return notation.ParsedValue(raw=text or "", value=None, status=status, note=parsed.note)
+    return parsed
+
+
+def preview(user, submissions: Iterable[Submission]) -> Preview:
+    """Check every submission; the changes to make, or every problem (nothing is written)."""
+    from plans.models import Actual
+
+    submissions = list(submissions)
+    result = Preview()
+    ids = {submission.kpi_id for submission in submissions}
+    allowed = {kpi.pk: kpi for kpi in entry_kpis(user).filter(pk__in=ids)}
+    existing = {
+        (actual.kpi_id, actual.year): actual
+        for actual in Actual.objects.filter(kpi_id__in=ids, year__in={s.year for s in submissions})
+    }
+    seen = set()
+    for submission in submissions:
+        where = f"{submission.where}: " if submission.where else ""
+        kpi = allowed.get(submission.kpi_id)
+        if kpi is None:
+            result.problems.append(f"{where}このKPIの実績を入力する権限がありません（担当課の外、または存在しないKPI）。")
+            continue
+        if submission.name and submission.name != kpi.name:
+            result.problems.append(
+                f"{where}KPIが変わっています（ダウンロード時「{kpi.name}」→ ファイル「{submission.name}」）。"
+                "KPIの列は書き換えないでください。"
+            )
+            continue
+        low, high = _year_span(kpi, kpi.plan)
+        if not low <= submission.year <= high:
+            result.problems.append(
+                f"{where}{notation.format_year(submission.year)}は計画の期間外です"
+                f"（{notation.format_year(low)}〜{notation.format_year(high)}）。"
+            )
+            continue
+        if (submission.kpi_id, submission.year) in seen:
+            result.problems.append(f"{where}同じKPI・年度が2回あります。")
+            continue
+        seen.add((submission.kpi_id, submission.year))
+        try:
+            parsed = read_value(submission.text, submission.status)
+        except ValueError as error:
+            result.problems.append(f"{where}{kpi.name}: {error}")
+            continue
+        current = existing.get((submission.kpi_id, submission.year))
+        old_raw = current.raw if current else ""
+        old_status = current.status if current else ""
+        new_status = parsed.status if (parsed.raw or parsed.status != "blank") else "blank"
+        if current is None and not parsed.raw and new_status == "blank" and not submission.note:
+            result.unchanged += 1
+            continue
+        if current is not None and (old_raw, old_status, current.note) == (parsed.raw, new_status, submission.note):
+            result.unchanged += 1
+            continue
+        current_version = current.version if current else 0
+        if submission.version != current_version:
+            result.problems.append(
+                f"{where}{kpi.name}: ほかの人が先に保存しています（現在の値「{old_raw or '空欄'}」）。"
+                "最新の値を読み込み直してください。"
+            )
+            continue
+        result.changes.append(
+            Change(
+                kpi_id=kpi.pk,
+                kpi_name=kpi.name,
+                unit=kpi.unit,
+                year=submission.year,
+                old_raw=old_raw,
+                old_status=old_status,
+                new_raw=parsed.raw,
+                new_value=parsed.value,
+                new_status=new_status,
+                is_preliminary=parsed.preliminary,
+                survey_year=parsed.survey_year,
+                cumulative_to_year=parsed.cumulative_to_year,
+                note=submission.note,
+                old_note=current.note if current else "",
+                version=current_version,
+                mark=mark_for_value(kpi_values(kpi), submission.year, parsed.value),
+            )
+        )
+    return result
+
+
+def apply(user, changes: list[Change]) -> int:
+    """Write the changes in one transaction; refuse them all if any actual changed meanwhile.
+
+    Queries do not grow with the number of changes: one locking read, one bulk insert and one
+    bulk update (each with its history rows), whatever their number.
+    """
+    from plans.models import Actual
+
+    if not changes:
+        return 0
+    with transaction.atomic():
+        allowed = set(access.editable_kpis(user).filter(pk__in={c.kpi_id for c in changes}).values_list("pk", flat=True))
+        refused = [change.kpi_name for change in changes if change.kpi_id not in allowed]
+        if refused:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("権限のないKPIが含まれています: " + "、".join(refused))
+        current = {
+            (actual.kpi_id, actual.year): actual
+            for actual in Actual.objects.select_for_update().filter(
+                kpi_id__in={c.kpi_id for c in changes}, year__in={c.year for c in changes}
+            )
+        }
+        stale = [
+            change.kpi_name
+            for change in changes
+            if (current[(change.kpi_id, change.year)].version if (change.kpi_id, change.year) in current else 0)
+            != change.version
+        ]
+        if stale:
+            raise ConcurrentChange(stale)
+        now = timezone.now()
+        to_create, to_update = [], []
+        for change in changes:
+            fields = {
+                "value": change.new_value,
+                "raw": change.new_raw,
+                "status": change.new_status,
+                "is_preliminary": change.is_preliminary,
+                "survey_year": change.survey_year,
+                "cumulative_to_year": change.cumulative_to_year,
+                "note": change.note,
+            }
+            actual = current.get((change.kpi_id, change.year))
+            if actual is None:
+                to_create.append(Actual(kpi_id=change.kpi_id, year=change.year, version=1, updated_at=now, **fields))
+            else:
+                for name, value in fields.items():
+                    setattr(actual, name, value)
+                actual.version += 1
+                actual.updated_at = now
+                to_update.append(actual)
+        if to_create:
+            bulk_create_with_history(to_create, Actual, batch_size=500, default_user=user, default_date=now)
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                Actual,
+                ["value", "raw", "status", "is_preliminary", "survey_year", "cumulative_to_year", "note", "version",
+                 "updated_at"],
+                batch_size=500,
+                default_user=user,
+                default_date=now,
+            )
+    return len(changes)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: object
+    who: str
+    year: int
+    what: str  # created / changed / deleted
+    old: str
+    new: str
+
+
+def kpi_history(kpi_id: int) -> list[HistoryEntry]:
+    """Every change to a KPI's actuals, newest first: who, when, old → new (two queries)."""
+    from plans.models import Actual
+
+    records = list(
+        Actual.history.filter(kpi_id=kpi_id).select_related("history_user").order_by("year", "history_date", "history_id")
+    )
+    entries, previous = [], {}
+    for record in records:
+        before = previous.get(record.id)
+        shown = record.raw or dict(STATUS_LABELS).get(record.status, record.status)
+        old = "" if before is None else (before.raw or dict(STATUS_LABELS).get(before.status, before.status))
+        kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
+        if kind == "changed" and before is not None and (before.raw, before.status, before.note) == (
+            record.raw,
+            record.status,
+            record.note,
+        ):
+            previous[record.id] = record
+            continue
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(record.history_user.get_username() if record.history_user else "（取り込み）"),
+                year=record.year,
+                what=kind,
+                old=old,
+                new="" if kind == "deleted" else shown,
+            )
+        )
+        previous[record.id] = record
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+STATUS_LABELS = (("pending", "集計中"), ("unmeasured", "未把握"), ("blank", "空欄"), ("unparsed", "要確認"))
