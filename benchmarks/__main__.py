@@ -48,7 +48,79 @@ def bench_seeds() -> dict:
     return result
 
 
-BENCHMARKS = {"seeds": bench_seeds}
+def _upload_fixture(rows: int):
+    """A plan of ``rows`` KPIs in one department, a planner, and the filled entry workbook."""
+    import io
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from openpyxl import load_workbook
+
+    from plans.importers.actuals_workbook import INPUT_SUFFIX, SHEET, write_entry_workbook
+    from plans.models import Department, Goal, Kpi, Municipality, Plan, PolicyDirection, StaffProfile
+    from plans.services.access import PLANNER
+    from plans.services.actuals import entry_rows
+
+    Plan.objects.filter(slug="bench-upload").delete()
+    town, _ = Municipality.objects.get_or_create(name="ベンチ市")
+    department, _ = Department.objects.get_or_create(municipality=town, name="ベンチ課")
+    plan = Plan.objects.create(slug="bench-upload", title="ベンチ計画", municipality=town, first_year=2020, last_year=2025)
+    goal = Goal.objects.create(plan=plan, number=1, title="目標")
+    direction = PolicyDirection.objects.create(plan=plan, goal=goal, code="1(1)", title="施策")
+    Kpi.objects.bulk_create(
+        Kpi(plan=plan, level="direction", policy_direction=direction, code=f"K{index}", name=f"指標{index}",
+            department=department, baseline_year=2019, baseline_value=Decimal(100), baseline_raw="100人",
+            target_year=2025, target_value=Decimal(160), target_raw="160人", order=index)
+        for index in range(rows)
+    )
+    user, _ = get_user_model().objects.get_or_create(username="bench-planner")
+    user.groups.add(Group.objects.get(name=PLANNER))
+    StaffProfile.objects.update_or_create(user=user, defaults={"municipality": town})
+    content = write_entry_workbook(entry_rows(user, 2024, plan_id=plan.pk), 2024, title=plan.title)
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook[SHEET]
+    column = next(cell.column for cell in sheet[1] if str(cell.value).endswith(INPUT_SUFFIX))
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=column, value=f"{120 + row % 50:,}人")
+    output = io.BytesIO()
+    workbook.save(output)
+    return plan, user, output.getvalue()
+
+
+def bench_upload(rows: int = 2000) -> dict:
+    """Upload an entry workbook of 2,000 KPI rows: preview (read + check) and commit."""
+    from plans.importers.actuals_workbook import read_entry_workbook
+    from plans.models import Actual
+    from plans.services.actuals import apply, preview
+
+    plan, user, content = _upload_fixture(rows)
+    result = {"rows": rows}
+    holder = {}
+
+    def do_preview():
+        _year, submissions, problems = read_entry_workbook(content)
+        holder["preview"] = preview(user, submissions)
+        assert not problems and not holder["preview"].problems, holder["preview"].problems[:3]
+
+    def do_commit():
+        apply(user, holder["preview"].changes)
+
+    result["preview"] = measure(do_preview)
+    assert len(holder["preview"].changes) == rows
+    commits = []
+    for _ in range(3):
+        Actual.objects.filter(kpi__plan=plan).delete()
+        commits.append(measure(do_commit, repeat=1))
+    result["commit"] = {
+        "best_seconds": min(commit["best_seconds"] for commit in commits),
+        "queries": commits[-1]["queries"],
+    }
+    plan.delete()
+    return result
+
+
+BENCHMARKS = {"seeds": bench_seeds, "upload": bench_upload}
 
 
 def main(argv: list[str]) -> int:
