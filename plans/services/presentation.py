@@ -14,16 +14,21 @@ OUTLOOK_WORDS = {
 
 
 def format_number(value) -> str:
-    """16507.000000 -> `16,507`, 81.70 -> `81.7`, None -> `-` (no rounding of stated digits)."""
+    """16507.000000 -> `16,507`, 81.70 -> `81.7`, None -> `-`.
+
+    Stated digits are kept; a computed value with a long fraction (an interpolated target such
+    as 28,811.333…) is shown to one decimal place.
+    """
     if value is None or value == "":
         return "-"
-    value = Decimal(value)
-    normalized = value.normalize()
+    normalized = Decimal(value).normalize()
     if normalized == normalized.to_integral():
         return f"{normalized.to_integral():,}"
-    text = format(normalized, "f")
-    whole, _sep, fraction = text.partition(".")
-    return f"{int(whole):,}.{fraction}" if whole.lstrip("-") else text
+    if -normalized.as_tuple().exponent > 3:
+        normalized = normalized.quantize(Decimal("0.1"))
+    sign = "-" if normalized < 0 else ""
+    whole, _sep, fraction = format(abs(normalized), "f").partition(".")
+    return f"{sign}{int(whole):,}.{fraction}"
 
 
 def format_rate(rate) -> str:

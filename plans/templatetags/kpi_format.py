@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 
 from plans.services.notation import format_year
-from plans.services.presentation import format_number, format_rate
+from plans.services.presentation import MARK_WORDS, OUTLOOK_WORDS, format_number, format_rate
 
 register = template.Library()
 
@@ -38,3 +38,14 @@ def get_item(mapping, key):
 @register.filter
 def as_decimal(value):
     return Decimal(value)
+
+
+@register.filter
+def mark_word(mark):
+    """○ -> 達成: marks are never told by their symbol (or colour) alone."""
+    return MARK_WORDS.get(mark, "")
+
+
+@register.filter
+def outlook_word(grade):
+    return OUTLOOK_WORDS.get(grade, "")

@@ -34,6 +34,7 @@ from plans.services.actuals import (
     read_value,
 )
 from plans.services.notation import format_year
+from plans.services.presentation import MARK_WORDS
 from plans.services.progress import kpi_values, mark_for_value
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -176,9 +177,8 @@ class MarkView(StaffRequiredMixin, View):
             parsed = read_value(request.GET.get("value", ""), request.GET.get("status", ""))
         except ValueError as error:
             return JsonResponse({"mark": "", "error": str(error)})
-        return JsonResponse(
-            {"mark": mark_for_value(kpi_values(kpi), int(year), parsed.value), "status": parsed.status, "error": ""}
-        )
+        mark = mark_for_value(kpi_values(kpi), int(year), parsed.value)
+        return JsonResponse({"mark": mark, "word": MARK_WORDS[mark], "status": parsed.status, "error": ""})
 
 
 class WorkbookView(StaffRequiredMixin, View):

@@ -17,6 +17,7 @@
       .then(function (response) { return response.json(); })
       .then(function (data) {
         row.querySelector("output.mark").textContent = data.error ? "?" : data.mark;
+        row.querySelector(".mark-word").textContent = data.error ? "" : data.word;
         row.querySelector(".mark-error").textContent = data.error || "";
         row.classList.toggle("has-error", Boolean(data.error));
       });
