@@ -14,7 +14,9 @@ from pathlib import Path
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpi_tracker.settings")
-os.environ.setdefault("DATABASE_URL", "sqlite:///" + str(Path(__file__).resolve().parent.parent / "var" / "bench.sqlite3"))
+os.environ.setdefault(
+    "DATABASE_URL", "sqlite:///" + str(Path(__file__).resolve().parent.parent / "var" / "bench.sqlite3")
+)
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
@@ -32,7 +34,11 @@ def measure(function, repeat: int = 3) -> dict:
             function()
             timings.append(time.perf_counter() - started)
         queries = len(context.captured_queries)
-    return {"best_seconds": round(min(timings), 4), "median_seconds": round(sorted(timings)[len(timings) // 2], 4), "queries": queries}
+    return {
+        "best_seconds": round(min(timings), 4),
+        "median_seconds": round(sorted(timings)[len(timings) // 2], 4),
+        "queries": queries,
+    }
 
 
 def bench_seeds() -> dict:
@@ -65,13 +71,27 @@ def _upload_fixture(rows: int):
     Plan.objects.filter(slug="bench-upload").delete()
     town, _ = Municipality.objects.get_or_create(name="ベンチ市")
     department, _ = Department.objects.get_or_create(municipality=town, name="ベンチ課")
-    plan = Plan.objects.create(slug="bench-upload", title="ベンチ計画", municipality=town, first_year=2020, last_year=2025)
+    plan = Plan.objects.create(
+        slug="bench-upload", title="ベンチ計画", municipality=town, first_year=2020, last_year=2025
+    )
     goal = Goal.objects.create(plan=plan, number=1, title="目標")
     direction = PolicyDirection.objects.create(plan=plan, goal=goal, code="1(1)", title="施策")
     Kpi.objects.bulk_create(
-        Kpi(plan=plan, level="direction", policy_direction=direction, code=f"K{index}", name=f"指標{index}",
-            department=department, baseline_year=2019, baseline_value=Decimal(100), baseline_raw="100人",
-            target_year=2025, target_value=Decimal(160), target_raw="160人", order=index)
+        Kpi(
+            plan=plan,
+            level="direction",
+            policy_direction=direction,
+            code=f"K{index}",
+            name=f"指標{index}",
+            department=department,
+            baseline_year=2019,
+            baseline_value=Decimal(100),
+            baseline_raw="100人",
+            target_year=2025,
+            target_value=Decimal(160),
+            target_raw="160人",
+            order=index,
+        )
         for index in range(rows)
     )
     user, _ = get_user_model().objects.get_or_create(username="bench-planner")

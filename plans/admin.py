@@ -10,14 +10,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import selectors
 from .forms import PlanWorkbookForm
-from .services import access
-from .services.actuals import STATUS_LABELS
-from .services.progress import evaluate_kpi, kpi_values, plan_scale
 from .importers.workbook import ImportRefused, write_workbook
 from .models import (
     Actual,
-    PublishedYear,
-    StaffProfile,
     Department,
     Goal,
     Kpi,
@@ -30,11 +25,16 @@ from .models import (
     Project,
     ProjectBudget,
     ProjectReview,
+    PublishedYear,
     RatingLabel,
+    StaffProfile,
     YearlyTarget,
 )
+from .services import access
+from .services.actuals import STATUS_LABELS
 from .services.exports import plan_rows
 from .services.imports import import_plan_workbook
+from .services.progress import evaluate_kpi, kpi_values
 
 
 class PlanScopedAdmin(admin.ModelAdmin):
@@ -260,16 +260,32 @@ class GoalOfKpiFilter(admin.SimpleListFilter):
         return queryset.filter(models_q_goal(self.value()))
 
 
-def models_q_goal(goal_id):
+def models_q_goal(goal_id, prefix=""):
     from django.db.models import Q
 
-    return Q(goal_id=goal_id) | Q(policy_direction__goal_id=goal_id)
+    return Q(**{f"{prefix}goal_id": goal_id}) | Q(**{f"{prefix}policy_direction__goal_id": goal_id})
+
+
+class GoalOfActualFilter(GoalOfKpiFilter):
+    def queryset(self, request, queryset):
+        return queryset.filter(models_q_goal(self.value(), "kpi__")) if self.value() else queryset
 
 
 @admin.register(Kpi)
 class KpiAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
-    list_display = ["code", "name", "unit", "baseline_raw", "target_raw", "year_target", "year_actual", "year_mark", "year_outlook",
-                    "department", "plan"]
+    list_display = [
+        "code",
+        "name",
+        "unit",
+        "baseline_raw",
+        "target_raw",
+        "year_target",
+        "year_actual",
+        "year_mark",
+        "year_outlook",
+        "department",
+        "plan",
+    ]
     list_filter = [NeedsAttentionFilter, "plan", GoalOfKpiFilter, "level", "direction", "department"]
     list_select_related = ["plan", "department", "goal", "policy_direction__goal", "package", "project"]
     search_fields = ["code", "name"]
@@ -339,7 +355,10 @@ class ActualAdminForm(forms.ModelForm):
 
     def save(self, commit=True):
         actual = super().save(commit=False)
-        actual.value, actual.status = self.parsed.value, self.parsed.status if self.parsed.raw or self.parsed.status != "blank" else "blank"
+        actual.value, actual.status = (
+            self.parsed.value,
+            self.parsed.status if self.parsed.raw or self.parsed.status != "blank" else "blank",
+        )
         actual.is_preliminary, actual.survey_year = self.parsed.preliminary, self.parsed.survey_year
         actual.cumulative_to_year = self.parsed.cumulative_to_year
         if actual.pk:
@@ -354,7 +373,7 @@ class ActualAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     plan_path = "kpi__plan"
     form = ActualAdminForm
     list_display = ["kpi", "year", "raw", "value", "status", "updated_at"]
-    list_filter = ["status", "year", "kpi__plan", "kpi__department"]
+    list_filter = ["kpi__plan", GoalOfActualFilter, "kpi__department", "year", "status"]
     list_select_related = ["kpi"]
     search_fields = ["kpi__name", "raw"]
     raw_id_fields = ["kpi"]

@@ -46,7 +46,9 @@ def used_msgids() -> dict[str, str]:
         (copy / "plans" / "locale" / "ja" / "LC_MESSAGES" / "django.po").unlink()
         subprocess.run(
             [sys.executable, "manage.py", "makemessages", "-l", "ja", "--ignore=benchmarks/*", "--ignore=scripts/*"],
-            cwd=copy, check=True, capture_output=True,
+            cwd=copy,
+            check=True,
+            capture_output=True,
         )
         return entries((copy / "plans" / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8"))
 

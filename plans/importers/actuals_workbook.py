@@ -109,12 +109,15 @@ def _instructions(workbook: Workbook, year: int, title: str) -> None:
     lines = [
         f"{title} 実績入力シート（{format_year(year)}）",
         "",
-        f"1. 「{SHEET}」シートの黄色い列（{input_header(year)}・状態・備考）だけを入力してください。ほかの列は変更できません。",
+        f"1. 「{SHEET}」シートの黄色い列（{input_header(year)}・状態・備考）だけを入力してください。"
+        "ほかの列は変更できません。",
         "2. 値は資料に書くとおりに入力できます（例: 1,234人、１２３、△5、(速報値) 81.7%）。△ はマイナスです。",
-        "3. 実績がまだ出ていないときは、値を空欄にして状態で「集計中」または「未把握」を選び、備考に理由を書いてください。",
+        "3. 実績がまだ出ていないときは、値を空欄にして状態で「集計中」または「未把握」を選び、"
+        "備考に理由を書いてください。",
         "4. 入力したら、システムの「Excelで取り込む」からこのファイルをアップロードしてください。",
         "   取り込む前に変更の一覧（前の値 → 新しい値、進捗度）が表示され、確定するまで何も保存されません。",
-        "5. ダウンロードした後にほかの人が同じ実績を保存していた場合、その行は取り込まれません。最新のファイルをダウンロードし直してください。",
+        "5. ダウンロードした後にほかの人が同じ実績を保存していた場合、その行は取り込まれません。"
+        "最新のファイルをダウンロードし直してください。",
         "6. 担当課の外のKPIの行を加えたり、KPIの列を書き換えたりした行は取り込まれません。",
     ]
     for line in lines:
@@ -137,7 +140,11 @@ def read_entry_workbook(content: bytes):
         return None, [], [f"シート「{SHEET}」がありません。システムからダウンロードしたファイルを使ってください。"]
     rows = workbook[SHEET].iter_rows(values_only=True)
     headers = [cell_text(value) for value in next(rows, ())]
-    problems = [f"シート「{SHEET}」: 「{name}」列がありません。" for name in ("KPI番号", "指標名", "状態", "備考", "版") if name not in headers]
+    problems = [
+        f"シート「{SHEET}」: 「{name}」列がありません。"
+        for name in ("KPI番号", "指標名", "状態", "備考", "版")
+        if name not in headers
+    ]
     value_headers = [header for header in headers if header.endswith(INPUT_SUFFIX)]
     if len(value_headers) != 1:
         problems.append(f"シート「{SHEET}」: 「{INPUT_SUFFIX}」の列が見つかりません。")

@@ -239,19 +239,43 @@ TALLIES = Sheet(
 )
 
 TABLE_SHEETS = (
-    RATING_SCALE, GOALS, DIRECTIONS, PACKAGES, PROJECTS, LISTINGS, BUDGETS, REVIEWS,
-    KPIS, YEARLY_TARGETS, ACTUALS, RATINGS, TALLIES,
+    RATING_SCALE,
+    GOALS,
+    DIRECTIONS,
+    PACKAGES,
+    PROJECTS,
+    LISTINGS,
+    BUDGETS,
+    REVIEWS,
+    KPIS,
+    YEARLY_TARGETS,
+    ACTUALS,
+    RATINGS,
+    TALLIES,
 )
 ALL_SHEETS = (PLAN, *TABLE_SHEETS)
 
 # Words staff write in the workbook, and what they stand for.
 KIND_WORDS = {"総合戦略": "strategy", "連携中枢都市圏ビジョン": "vision", "その他": "other"}
-LEVEL_WORDS = {"計画": "plan", "基本目標": "goal", "施策の方向性": "direction", "パッケージ": "package", "事業": "project"}
+LEVEL_WORDS = {
+    "計画": "plan",
+    "基本目標": "goal",
+    "施策の方向性": "direction",
+    "パッケージ": "package",
+    "事業": "project",
+}
 DIRECTION_WORDS = {"増加": "increase", "減少": "decrease", "維持": "maintain"}
 YEAR_KIND_WORDS = {"年度": "fiscal", "年": "calendar"}
 LINK_WORDS = {"継続": "continued", "移動": "moved", "置換": "replaced"}
 RATING_KIND_WORDS = {"進捗度": "mark", "見込み": "outlook"}
-STATUS_WORDS = {"": "", "測定済": "measured", "集計中": "pending", "未把握": "unmeasured", "記載なし": "blank", "要確認": "unparsed"}
+STATUS_WORDS = {
+    "": "",
+    "測定済": "measured",
+    "集計中": "pending",
+    "未把握": "unmeasured",
+    "記載なし": "blank",
+    "要確認": "unparsed",
+}
 SCOPE_WORDS = {"計画": "plan", "基本目標": "goal", "施策の方向性": "direction"}
 YES_WORDS = {"○", "〇", "◯", "o", "O", "yes", "true", "1", "はい"}
 

@@ -17,9 +17,25 @@ import yaml
 from . import schema
 
 PRINTED_FIELDS = {
-    "title", "name", "value", "year", "label", "kind_label", "basic_direction", "summary", "aim",
-    "purpose", "main_actions", "lead_role", "partner_role", "done", "rating", "carried_out",
-    "amount", "department", "group",
+    "title",
+    "name",
+    "value",
+    "year",
+    "label",
+    "kind_label",
+    "basic_direction",
+    "summary",
+    "aim",
+    "purpose",
+    "main_actions",
+    "lead_role",
+    "partner_role",
+    "done",
+    "rating",
+    "carried_out",
+    "amount",
+    "department",
+    "group",
 }
 PRINTED_LISTS = {"municipalities", "departments", "sections"}
 LEVELS = {"plan", "goal", "direction", "package", "project"}

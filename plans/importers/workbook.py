@@ -79,7 +79,9 @@ def read_workbook(content: bytes) -> tuple[dict, list[Problem]]:
     names = set(workbook.sheetnames)
     plan_sheet = schema.PLAN
     if plan_sheet.title not in names:
-        problems.append(Problem(plan_sheet.title, None, "", "", "シートがありません。計画ワークブックの形式を確認してください。"))
+        problems.append(
+            Problem(plan_sheet.title, None, "", "", "シートがありません。計画ワークブックの形式を確認してください。")
+        )
         rows["plan"] = {}
     else:
         headers = {column.header: column for column in plan_sheet.columns}
@@ -128,11 +130,15 @@ def _write_instructions(workbook: Workbook) -> None:
     lines = [
         ("計画ワークブックの書き方", ""),
         ("", ""),
-        ("このワークブックは、計画（総合戦略・連携中枢都市圏ビジョンなど）を KPI 進捗管理システムに取り込む形式です。", ""),
+        ("このワークブックは、計画（総合戦略・連携中枢都市圏ビジョンなど）を", ""),
+        ("KPI 進捗管理システムに取り込む形式です。", ""),
         ("値は資料に書かれたとおりに入力してください（例: 16,507人以上、△69人、(速報値) 81.7%、R元年度）。", ""),
         ("数値と単位、注記はシステムが読み取ります。△ と ▲ はマイナスです。全角数字も使えます。", ""),
         ("年度は R7年度・H31・令和元年度・2025 のどれでも構いません。", ""),
-        ("取り込みは全件一括です。1か所でも誤りがあれば何も保存されず、すべての誤りがシート・行・列つきで表示されます。", ""),
+        (
+            "取り込みは全件一括です。1か所でも誤りがあれば何も保存されず、すべての誤りがシート・行・列つきで表示されます。",
+            "",
+        ),
         ("", ""),
         ("シート / 列", "説明（必須の列は見出しが橙色です）"),
     ]

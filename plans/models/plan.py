@@ -47,7 +47,9 @@ class Plan(models.Model):
                 condition=Q(first_year__gte=1868) & Q(last_year__lte=2200) & Q(first_year__lte=F("last_year")),
                 name="%(app_label)s_%(class)s_years_in_order",
             ),
-            models.CheckConstraint(condition=~Q(predecessor=F("pk")), name="%(app_label)s_%(class)s_not_own_predecessor"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("pk")), name="%(app_label)s_%(class)s_not_own_predecessor"
+            ),
         ]
 
     def __str__(self):

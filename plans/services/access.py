@@ -24,8 +24,21 @@ ADMINISTRATOR = "システム管理者"
 ROLES = (DEPARTMENT_STAFF, PLANNER, ADMINISTRATOR)
 
 _PLAN_MODELS = (
-    "plan", "goal", "policydirection", "package", "project", "packagelisting", "projectbudget", "projectreview",
-    "kpi", "yearlytarget", "actual", "officialrating", "ratinglabel", "printedtally", "publishedyear",
+    "plan",
+    "goal",
+    "policydirection",
+    "package",
+    "project",
+    "packagelisting",
+    "projectbudget",
+    "projectreview",
+    "kpi",
+    "yearlytarget",
+    "actual",
+    "officialrating",
+    "ratinglabel",
+    "printedtally",
+    "publishedyear",
 )
 ROLE_PERMISSIONS = {
     DEPARTMENT_STAFF: [f"plans.view_{model}" for model in _PLAN_MODELS]
@@ -34,8 +47,13 @@ ROLE_PERMISSIONS = {
     + ["plans.view_department", "plans.view_municipality"],
     ADMINISTRATOR: [
         f"{app}.{action}_{model}"
-        for app, model in (("auth", "user"), ("auth", "group"), ("plans", "staffprofile"), ("plans", "municipality"),
-                           ("plans", "department"))
+        for app, model in (
+            ("auth", "user"),
+            ("auth", "group"),
+            ("plans", "staffprofile"),
+            ("plans", "municipality"),
+            ("plans", "department"),
+        )
         for action in ("view", "add", "change", "delete")
     ],
 }
@@ -74,7 +92,9 @@ def municipality_of(user):
 def department_ids_of(user) -> list[int]:
     from plans.models import StaffProfile
 
-    return list(StaffProfile.departments.through.objects.filter(staffprofile__user=user).values_list("department_id", flat=True))
+    return list(
+        StaffProfile.departments.through.objects.filter(staffprofile__user=user).values_list("department_id", flat=True)
+    )
 
 
 def visible_plans(user) -> QuerySet:

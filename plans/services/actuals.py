@@ -195,7 +195,9 @@ def preview(user, submissions: Iterable[Submission]) -> Preview:
         where = f"{submission.where}: " if submission.where else ""
         kpi = allowed.get(submission.kpi_id)
         if kpi is None:
-            result.problems.append(f"{where}このKPIの実績を入力する権限がありません（担当課の外、または存在しないKPI）。")
+            result.problems.append(
+                f"{where}このKPIの実績を入力する権限がありません（担当課の外、または存在しないKPI）。"
+            )
             continue
         if submission.name and submission.name != kpi.name:
             result.problems.append(
@@ -270,7 +272,9 @@ def apply(user, changes: list[Change]) -> int:
     if not changes:
         return 0
     with transaction.atomic():
-        allowed = set(access.editable_kpis(user).filter(pk__in={c.kpi_id for c in changes}).values_list("pk", flat=True))
+        allowed = set(
+            access.editable_kpis(user).filter(pk__in={c.kpi_id for c in changes}).values_list("pk", flat=True)
+        )
         refused = [change.kpi_name for change in changes if change.kpi_id not in allowed]
         if refused:
             from django.core.exceptions import PermissionDenied
@@ -317,8 +321,17 @@ def apply(user, changes: list[Change]) -> int:
             bulk_update_with_history(
                 to_update,
                 Actual,
-                ["value", "raw", "status", "is_preliminary", "survey_year", "cumulative_to_year", "note", "version",
-                 "updated_at"],
+                [
+                    "value",
+                    "raw",
+                    "status",
+                    "is_preliminary",
+                    "survey_year",
+                    "cumulative_to_year",
+                    "note",
+                    "version",
+                    "updated_at",
+                ],
                 batch_size=500,
                 default_user=user,
                 default_date=now,
@@ -341,7 +354,9 @@ def kpi_history(kpi_id: int) -> list[HistoryEntry]:
     from plans.models import Actual
 
     records = list(
-        Actual.history.filter(kpi_id=kpi_id).select_related("history_user").order_by("year", "history_date", "history_id")
+        Actual.history.filter(kpi_id=kpi_id)
+        .select_related("history_user")
+        .order_by("year", "history_date", "history_id")
     )
     entries, previous = [], {}
     for record in records:
@@ -349,10 +364,15 @@ def kpi_history(kpi_id: int) -> list[HistoryEntry]:
         shown = record.raw or dict(STATUS_LABELS).get(record.status, record.status)
         old = "" if before is None else (before.raw or dict(STATUS_LABELS).get(before.status, before.status))
         kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
-        if kind == "changed" and before is not None and (before.raw, before.status, before.note) == (
-            record.raw,
-            record.status,
-            record.note,
+        if (
+            kind == "changed"
+            and before is not None
+            and (before.raw, before.status, before.note)
+            == (
+                record.raw,
+                record.status,
+                record.note,
+            )
         ):
             previous[record.id] = record
             continue

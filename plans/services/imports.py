@@ -213,7 +213,9 @@ def validate_plan_rows(rows: dict) -> ParsedPlan:
         if not re.fullmatch(r"[A-E]{1,5}", canonical):
             check.fail(sheet, row, "canonical", "標準評価は A〜E の文字で書いてください（例: A,B）。")
         if check.unique(sheet, row, "label", seen, label):
-            parsed.scale.append({"label": label, "meaning": row.get("meaning", ""), "canonical": canonical, "order": order})
+            parsed.scale.append(
+                {"label": label, "meaning": row.get("meaning", ""), "canonical": canonical, "order": order}
+            )
 
     sheet = schema.GOALS
     for row in rows.get("goals", []):
@@ -334,7 +336,11 @@ def validate_plan_rows(rows: dict) -> ParsedPlan:
     for order, row in enumerate(rows.get("kpis", [])):
         code = check.required(sheet, row, "code")
         level = check.word(sheet, row, "level", schema.LEVEL_WORDS)
-        of = notation.normalize_text(row.get("of", "")) if level in ("goal", "package") else (row.get("of") or "").strip()
+        of = (
+            notation.normalize_text(row.get("of", ""))
+            if level in ("goal", "package")
+            else (row.get("of") or "").strip()
+        )
         if level and of not in attachments[level]:
             check.fail(sheet, row, "of", f"この{schema.word_for(schema.LEVEL_WORDS, level)}がありません。")
         keep = check.yes(row, "keep_unreadable")
@@ -409,8 +415,17 @@ def validate_plan_rows(rows: dict) -> ParsedPlan:
     for row in rows.get("yearly_targets", []):
         kpi, year = kpi_year(sheet, row)
         target = check.value(sheet, row, "value", keep_unreadable=bool(kpi and kpi["keep_unreadable"]))
-        if kpi and year and target and check.unique(sheet, row, "year", set(parsed.yearly_targets), (kpi["code"], year)):
-            parsed.yearly_targets[(kpi["code"], year)] = {"value": target.value, "raw": target.raw, "at_least": target.at_least}
+        if (
+            kpi
+            and year
+            and target
+            and check.unique(sheet, row, "year", set(parsed.yearly_targets), (kpi["code"], year))
+        ):
+            parsed.yearly_targets[(kpi["code"], year)] = {
+                "value": target.value,
+                "raw": target.raw,
+                "at_least": target.at_least,
+            }
 
     sheet = schema.ACTUALS
     for row in rows.get("actuals", []):
@@ -529,7 +544,10 @@ def _sync(model, existing: dict, wanted: dict, result: ImportResult, user=None) 
 
 
 def _index(queryset, *key_fields) -> dict:
-    return {tuple(getattr(item, name) for name in key_fields) if len(key_fields) > 1 else getattr(item, key_fields[0]): item for item in queryset}
+    return {
+        tuple(getattr(item, name) for name in key_fields) if len(key_fields) > 1 else getattr(item, key_fields[0]): item
+        for item in queryset
+    }
 
 
 def save_plan(parsed: ParsedPlan, *, user=None) -> ImportResult:
@@ -543,16 +561,19 @@ def save_plan(parsed: ParsedPlan, *, user=None) -> ImportResult:
         lead = towns[parsed.plan["municipality"]]
         plan_fields = {key: value for key, value in parsed.plan.items() if key != "municipality"}
         plan_fields["municipality"] = lead
-        plan_fields["predecessor"] = (
-            Plan.objects.get(slug=parsed.predecessor_slug) if parsed.predecessor_slug else None
+        plan_fields["predecessor"] = Plan.objects.get(slug=parsed.predecessor_slug) if parsed.predecessor_slug else None
+        plan, created = Plan.objects.select_for_update().update_or_create(
+            slug=parsed.plan["slug"], defaults=plan_fields
         )
-        plan, created = Plan.objects.select_for_update().update_or_create(slug=parsed.plan["slug"], defaults=plan_fields)
         result = ImportResult(plan=plan, created=int(created))
         plan.partners.set([towns[name] for name in parsed.partners])
 
         existing_departments = _index(Department.objects.filter(municipality=lead), "name")
         Department.objects.bulk_create(
-            [Department(municipality=lead, name=name) for name in sorted(parsed.department_names - set(existing_departments))]
+            [
+                Department(municipality=lead, name=name)
+                for name in sorted(parsed.department_names - set(existing_departments))
+            ]
         )
         departments = _index(Department.objects.filter(municipality=lead), "name")
 
@@ -562,7 +583,9 @@ def save_plan(parsed: ParsedPlan, *, user=None) -> ImportResult:
             {entry["label"]: {**entry, "plan": plan} for entry in parsed.scale},
             result,
         )
-        _sync(Goal, _index(plan.goals.all(), "number"), {n: {**g, "plan": plan} for n, g in parsed.goals.items()}, result)
+        _sync(
+            Goal, _index(plan.goals.all(), "number"), {n: {**g, "plan": plan} for n, g in parsed.goals.items()}, result
+        )
         goals = _index(plan.goals.all(), "number")
         _sync(
             PolicyDirection,
@@ -574,7 +597,12 @@ def save_plan(parsed: ParsedPlan, *, user=None) -> ImportResult:
             result,
         )
         directions = _index(plan.directions.all(), "code")
-        _sync(Package, _index(plan.packages.all(), "number"), {n: {**p, "plan": plan} for n, p in parsed.packages.items()}, result)
+        _sync(
+            Package,
+            _index(plan.packages.all(), "number"),
+            {n: {**p, "plan": plan} for n, p in parsed.packages.items()},
+            result,
+        )
         packages = _index(plan.packages.all(), "number")
         _sync(
             Project,
@@ -586,7 +614,11 @@ def save_plan(parsed: ParsedPlan, *, user=None) -> ImportResult:
         _set_project_links(parsed, projects, directions, towns, departments)
         _sync(
             PackageListing,
-            _index(PackageListing.objects.filter(package__plan=plan).select_related("package", "project"), "package_id", "project_id"),
+            _index(
+                PackageListing.objects.filter(package__plan=plan).select_related("package", "project"),
+                "package_id",
+                "project_id",
+            ),
             {
                 (packages[package].pk, projects[project].pk): {
                     **values,
@@ -617,14 +649,20 @@ def save_plan(parsed: ParsedPlan, *, user=None) -> ImportResult:
             user,
         )
 
-        predecessors = (
-            _index(Kpi.objects.filter(plan=plan.predecessor), "code") if plan.predecessor_id else {}
-        )
-        attachment = {"goal": ("goal_id", goals), "direction": ("policy_direction_id", directions),
-                      "package": ("package_id", packages), "project": ("project_id", projects)}
+        predecessors = _index(Kpi.objects.filter(plan=plan.predecessor), "code") if plan.predecessor_id else {}
+        attachment = {
+            "goal": ("goal_id", goals),
+            "direction": ("policy_direction_id", directions),
+            "package": ("package_id", packages),
+            "project": ("project_id", projects),
+        }
         wanted_kpis = {}
         for code, fields in parsed.kpis.items():
-            values = {key: value for key, value in fields.items() if key not in ("of", "department", "predecessor", "keep_unreadable")}
+            values = {
+                key: value
+                for key, value in fields.items()
+                if key not in ("of", "department", "predecessor", "keep_unreadable")
+            }
             values.update(goal_id=None, policy_direction_id=None, package_id=None, project_id=None, plan=plan)
             if fields["level"] != "plan":
                 field_name, targets = attachment[fields["level"]]
@@ -711,8 +749,10 @@ def check_may_import(parsed: ParsedPlan, user) -> None:
         allowed = access.can_change_plan(user, existing)
     else:
         municipality = access.municipality_of(user)
-        allowed = access.PLANNER in access.roles_of(user) and municipality is not None and (
-            municipality.name == parsed.plan["municipality"]
+        allowed = (
+            access.PLANNER in access.roles_of(user)
+            and municipality is not None
+            and (municipality.name == parsed.plan["municipality"])
         )
     if not allowed:
         raise PermissionDenied("この計画を取り込む権限がありません（自分の自治体が策定する計画だけを取り込めます）。")

@@ -66,8 +66,10 @@ def meets_target(*, direction: str, target: Number, actual: Number) -> bool:
 
 def is_maintain_type(*, direction: str, baseline: Number | None, target: Number | None, at_least: bool = False) -> bool:
     """Maintain-type targets (維持, 以上, or a target equal to the baseline) are met or not, no rate."""
-    return direction == MAINTAIN or at_least or (
-        baseline is not None and target is not None and as_decimal(baseline) == as_decimal(target)
+    return (
+        direction == MAINTAIN
+        or at_least
+        or (baseline is not None and target is not None and as_decimal(baseline) == as_decimal(target))
     )
 
 

@@ -23,8 +23,8 @@ from plans.importers.actuals_workbook import read_entry_workbook, write_entry_wo
 from plans.models import Department, Kpi, Plan
 from plans.services import access
 from plans.services.actuals import (
-    ConcurrentChange,
     Change,
+    ConcurrentChange,
     Submission,
     apply,
     entry_kpis,
@@ -148,15 +148,16 @@ class EntryFormView(StaffRequiredMixin, TemplateView):
                 request,
                 _("Saved {count} change(s): {changes}").format(
                     count=len(result.changes),
-                    changes=" / ".join(
-                        f"{change.kpi_name}: {change.old_raw or '空欄'} → {change.new_raw or _status_word(change.new_status)}"
-                        for change in result.changes
-                    ),
+                    changes=" / ".join(_describe(change) for change in result.changes),
                 ),
             )
         else:
             messages.info(request, _("Nothing changed."))
         return redirect(reverse("entry:form", kwargs={"department": department.pk, "year": year}))
+
+
+def _describe(change: Change) -> str:
+    return f"{change.kpi_name}: {change.old_raw or '空欄'} → {change.new_raw or _status_word(change.new_status)}"
 
 
 def _status_word(status: str) -> str:
@@ -188,9 +189,9 @@ class WorkbookView(StaffRequiredMixin, View):
         year = _year(year)
         if slug is not None:
             plan = get_object_or_404(Plan, slug=slug)
-            if not access.visible_plans(request.user).filter(pk=plan.pk).exists() or PLANNER_ROLE not in access.roles_of(
-                request.user
-            ):
+            if not access.visible_plans(request.user).filter(
+                pk=plan.pk
+            ).exists() or PLANNER_ROLE not in access.roles_of(request.user):
                 raise PermissionDenied(_("You may not download this plan's workbook."))
             rows, title, name = entry_rows(request.user, year, plan_id=plan.pk), plan.title, plan.slug
         else:

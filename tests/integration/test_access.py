@@ -36,7 +36,14 @@ def login(client, user):
 def change_actual(client, actual, raw):
     return client.post(
         f"/admin/plans/actual/{actual.pk}/change/",
-        {"kpi": actual.kpi_id, "year": actual.year, "raw": raw, "status": "measured", "note": "", "seen_version": actual.version},
+        {
+            "kpi": actual.kpi_id,
+            "year": actual.year,
+            "raw": raw,
+            "status": "measured",
+            "note": "",
+            "seen_version": actual.version,
+        },
     )
 
 
@@ -155,7 +162,9 @@ def test_partner_planner_sees_the_regional_plan_but_cannot_change_it(client, see
 
 def test_partner_staff_edit_only_their_own_municipalitys_rows_of_a_regional_plan(seed):
     vision_kpi = Kpi.objects.filter(plan__slug="kurume-vision-3").first()
-    okawa_department = Department.objects.create(municipality=vision_kpi.plan.partners.get(name="大川市"), name="企画課")
+    okawa_department = Department.objects.create(
+        municipality=vision_kpi.plan.partners.get(name="大川市"), name="企画課"
+    )
     vision_kpi.department = okawa_department
     vision_kpi.save()
     okawa = make_staff("okawa-staff", DEPARTMENT_STAFF, municipality="大川市", departments=["企画課"])

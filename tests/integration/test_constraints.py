@@ -60,7 +60,9 @@ def test_negative_years_are_refused_by_the_column_type_or_the_check():
 
 def test_plan_years_in_order():
     municipality = Municipality.objects.create(name="順序市")
-    refuses(lambda: Plan.objects.create(slug="x", title="x", municipality=municipality, first_year=2025, last_year=2020))
+    refuses(
+        lambda: Plan.objects.create(slug="x", title="x", municipality=municipality, first_year=2025, last_year=2020)
+    )
 
 
 def test_kpi_has_exactly_one_attachment_matching_its_level():
@@ -108,7 +110,9 @@ def test_official_rating_unique_per_kind_and_year():
 def test_printed_tally_scope_matches_its_attachment():
     direction = PolicyDirectionFactory()
     refuses(lambda: PrintedTally.objects.create(plan=direction.plan, scope="direction", year=2017, kpi_count=1))
-    PrintedTally.objects.create(plan=direction.plan, scope="direction", policy_direction=direction, year=2017, kpi_count=1)
+    PrintedTally.objects.create(
+        plan=direction.plan, scope="direction", policy_direction=direction, year=2017, kpi_count=1
+    )
 
 
 def test_project_review_carried_out_raw_needs_a_reading():

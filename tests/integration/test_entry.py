@@ -52,7 +52,13 @@ def test_entry_page_lists_the_departments_kpis_with_the_years_target(client, sho
 
 def test_values_as_staff_write_them_are_saved_and_the_change_is_shown(client, shoko, department):
     client.force_login(shoko)
-    data = form_data({kpi("1(2)-1"): ("１７０人", "", ""), kpi("2(1)-n1"): ("27,000人", "", ""), kpi("2(2)-1"): ("", "集計中", "県の公表待ち")})
+    data = form_data(
+        {
+            kpi("1(2)-1"): ("１７０人", "", ""),
+            kpi("2(1)-n1"): ("27,000人", "", ""),
+            kpi("2(2)-1"): ("", "集計中", "県の公表待ち"),
+        }
+    )
     response = client.post(f"/staff/entry/departments/{department.pk}/{YEAR}/", data, follow=True)
     page = response.content.decode()
     assert "3件の変更を保存しました" in page
@@ -82,10 +88,16 @@ def test_mark_endpoint_gives_the_mark_a_typed_value_earns(client, shoko):
     assert client.get("/staff/entry/mark/", {"kpi": target.pk, "year": YEAR, "value": "193人"}).json()["mark"] == "○"
     assert client.get("/staff/entry/mark/", {"kpi": target.pk, "year": YEAR, "value": "１８０"}).json()["mark"] == "△"
     assert client.get("/staff/entry/mark/", {"kpi": target.pk, "year": YEAR, "value": "150"}).json()["mark"] == "×"
-    assert client.get("/staff/entry/mark/", {"kpi": target.pk, "year": YEAR, "value": "", "status": "集計中"}).json()[
-        "mark"
-    ] == "-"
-    assert "読めません" in client.get("/staff/entry/mark/", {"kpi": target.pk, "year": YEAR, "value": "abc"}).json()["error"]
+    assert (
+        client.get("/staff/entry/mark/", {"kpi": target.pk, "year": YEAR, "value": "", "status": "集計中"}).json()[
+            "mark"
+        ]
+        == "-"
+    )
+    assert (
+        "読めません"
+        in client.get("/staff/entry/mark/", {"kpi": target.pk, "year": YEAR, "value": "abc"}).json()["error"]
+    )
 
 
 def test_second_save_of_the_same_actual_is_refused_not_overwritten(client, shoko, department, seed):
@@ -114,7 +126,10 @@ def test_edit_history_shows_each_change_with_user_and_time(client, shoko, seed):
     apply(shoko, preview(shoko, [Submission(target.pk, YEAR, "150人")]).changes)
     apply(planner, preview(planner, [Submission(target.pk, YEAR, "155人", version=1)]).changes)
     entries = kpi_history(target.pk)
-    assert [(entry.who, entry.old, entry.new) for entry in entries[:2]] == [("kikaku", "150人", "155人"), ("shoko", "", "150人")]
+    assert [(entry.who, entry.old, entry.new) for entry in entries[:2]] == [
+        ("kikaku", "150人", "155人"),
+        ("shoko", "", "150人"),
+    ]
     assert all(entry.when for entry in entries)
     client.force_login(shoko)
     page = client.get(f"/staff/entry/kpis/{target.pk}/history/").content.decode()

@@ -47,7 +47,9 @@ def test_the_workbook_explains_itself_in_japanese():
     assert workbook.sheetnames[0] == "説明"
     text = " ".join(str(cell) for row in workbook["説明"].iter_rows(values_only=True) for cell in row if cell)
     assert "全件一括" in text
-    assert {"計画", "基本目標", "施策の方向性", "事業", "KPI", "年度目標", "実績", "評価", "事業評価"} <= set(workbook.sheetnames)
+    assert {"計画", "基本目標", "施策の方向性", "事業", "KPI", "年度目標", "実績", "評価", "事業評価"} <= set(
+        workbook.sheetnames
+    )
 
 
 def test_export_import_into_an_empty_database_export_gives_the_same_content(seed):

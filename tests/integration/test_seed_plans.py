@@ -64,7 +64,9 @@ def test_regional_vision_lists_participating_municipalities(seed):
     plan = Plan.objects.get(slug="kurume-vision-3")
     assert plan.partners.count() == 5
     partial = {
-        project.code for project in plan.projects.prefetch_related("municipalities") if project.municipalities.count() != 6
+        project.code
+        for project in plan.projects.prefetch_related("municipalities")
+        if project.municipalities.count() != 6
     }
     assert partial == {"19", "33", "38", "39"}
     assert plan.projects.get(code="1").lead_role

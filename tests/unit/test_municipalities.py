@@ -5,7 +5,14 @@ from plans.services.municipalities import check_digit, full_code, is_valid_code,
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("久留米市", "402036"), ("大川市", "402079"), ("小郡市", "402168"), ("うきは市", "402257"), ("大刀洗町", "405035"), ("大木町", "405221")],
+    [
+        ("久留米市", "402036"),
+        ("大川市", "402079"),
+        ("小郡市", "402168"),
+        ("うきは市", "402257"),
+        ("大刀洗町", "405035"),
+        ("大木町", "405221"),
+    ],
 )
 def test_known_codes_carry_their_check_digit(name, code):
     assert known(name)["code"] == code

@@ -177,7 +177,12 @@ def test_parse_year_refuses_what_is_not_a_year(text):
 
 @pytest.mark.parametrize(
     ("year", "fiscal", "text"),
-    [(2025, True, "R7年度 (2025)"), (2019, True, "R元年度 (2019)"), (2018, True, "H30年度 (2018)"), (2023, False, "R5年 (2023)")],
+    [
+        (2025, True, "R7年度 (2025)"),
+        (2019, True, "R元年度 (2019)"),
+        (2018, True, "H30年度 (2018)"),
+        (2023, False, "R5年 (2023)"),
+    ],
 )
 def test_format_year(year, fiscal, text):
     assert format_year(year, fiscal=fiscal) == text

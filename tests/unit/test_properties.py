@@ -11,7 +11,9 @@ from plans.services.rating import outlook, progress_mark
 japanese_ish = st.text(
     alphabet=st.one_of(
         st.characters(),
-        st.sampled_from(list("0123456789０１２３４５６７８９,，.．△▲-－—()（）%％人万億円年度令和平成RH元～~以上集計中未把握速報値")),
+        st.sampled_from(
+            list("0123456789０１２３４５６７８９,，.．△▲-－—()（）%％人万億円年度令和平成RH元～~以上集計中未把握速報値")
+        ),
     ),
     max_size=40,
 )
@@ -39,7 +41,7 @@ def test_parse_year_returns_an_int_or_raises_value_error(text):
     assert 1868 <= year <= 2200
 
 
-numbers = st.decimals(min_value=-10**6, max_value=10**6, allow_nan=False, allow_infinity=False, places=2)
+numbers = st.decimals(min_value=-(10**6), max_value=10**6, allow_nan=False, allow_infinity=False, places=2)
 
 
 @given(st.sampled_from(["increase", "decrease", "maintain"]), numbers, numbers, st.one_of(st.none(), numbers))

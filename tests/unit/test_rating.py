@@ -62,7 +62,9 @@ def test_domain_examples_of_the_public_interface():
     ],
 )
 def test_maintain_type_targets_are_met_or_not(direction, baseline, target, actual, at_least, mark):
-    assert progress_mark(direction=direction, baseline=baseline, target=target, actual=actual, at_least=at_least) == mark
+    assert (
+        progress_mark(direction=direction, baseline=baseline, target=target, actual=actual, at_least=at_least) == mark
+    )
 
 
 def test_without_baseline_a_met_target_is_achieved_and_otherwise_cannot_be_judged():
@@ -96,7 +98,9 @@ def test_year_target_interpolates_on_the_line_from_baseline_to_final_target():
     assert target.stated is False
 
 
-@pytest.mark.parametrize(("year", "value"), [(2019, None), (2018, None), (2024, Decimal("150")), (2026, Decimal("150"))])
+@pytest.mark.parametrize(
+    ("year", "value"), [(2019, None), (2018, None), (2024, Decimal("150")), (2026, Decimal("150"))]
+)
 def test_year_target_edges(year, value):
     assert year_target(year=year, baseline_year=2019, baseline=100, target_year=2024, target=150).value == value
 
@@ -166,7 +170,9 @@ def test_outlook_without_baseline_uses_the_earliest_actual():
 KURUME = (ScaleLabel("A", ("A", "B")), ScaleLabel("B", ("C",)), ScaleLabel("C", ("D", "E")))
 
 
-@pytest.mark.parametrize(("canonical", "label"), [("A", "A"), ("B", "A"), ("C", "B"), ("D", "C"), ("E", "C"), ("-", "-")])
+@pytest.mark.parametrize(
+    ("canonical", "label"), [("A", "A"), ("B", "A"), ("C", "B"), ("D", "C"), ("E", "C"), ("-", "-")]
+)
 def test_kurume_scale_maps_a_b_to_a_c_to_b_d_e_to_c(canonical, label):
     assert to_plan_scale(canonical, KURUME) == label
 
@@ -213,7 +219,9 @@ H29_TABLE = [
 ]
 
 
-@pytest.mark.parametrize(("name", "direction", "baseline", "target", "actual", "mark"), H29_TABLE, ids=[r[0] for r in H29_TABLE])
+@pytest.mark.parametrize(
+    ("name", "direction", "baseline", "target", "actual", "mark"), H29_TABLE, ids=[r[0] for r in H29_TABLE]
+)
 def test_h29_report_marks(name, direction, baseline, target, actual, mark):
     def number(value):
         return Decimal(value) if isinstance(value, str) else value

@@ -13,6 +13,4 @@ class Command(BaseCommand):
         except ImportRefused as error:
             raise CommandError(str(error)) from error
         for slug, result in results.items():
-            self.stdout.write(
-                f"{slug}: {result.created} created, {result.updated} updated, {result.deleted} deleted"
-            )
+            self.stdout.write(f"{slug}: {result.created} created, {result.updated} updated, {result.deleted} deleted")
