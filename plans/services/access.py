@@ -122,38 +122,33 @@ def led_plans(user) -> QuerySet:
     return Plan.objects.filter(municipality=municipality_of(user))
 
 
-def editable_kpis(user) -> QuerySet:
-    """KPIs whose actuals the user may enter (see the module docstring for the rule)."""
-    from plans.models import Kpi
-
+def _editable(user, queryset: QuerySet, departments: str) -> QuerySet:
+    """Rows of ``queryset`` the user may change; ``departments`` is the lookup to their departments."""
     if user.is_superuser:
-        return Kpi.objects.all()
+        return queryset
     roles = roles_of(user)
     condition = Q(pk__in=[])
     if PLANNER in roles and (municipality := municipality_of(user)) is not None:
         condition |= Q(plan__municipality=municipality) | Q(
-            plan__partners=municipality, department__municipality=municipality
+            plan__partners=municipality, **{f"{departments}__municipality": municipality}
         )
     if DEPARTMENT_STAFF in roles:
-        condition |= Q(department_id__in=department_ids_of(user))
-    return Kpi.objects.filter(condition).distinct()
+        condition |= Q(**{f"{departments}__in": department_ids_of(user)})
+    return queryset.filter(condition).distinct()
+
+
+def editable_kpis(user) -> QuerySet:
+    """KPIs whose actuals the user may enter (see the module docstring for the rule)."""
+    from plans.models import Kpi
+
+    return _editable(user, Kpi.objects.all(), "department")
 
 
 def editable_projects(user) -> QuerySet:
     """Projects whose reviews the user may write."""
     from plans.models import Project
 
-    if user.is_superuser:
-        return Project.objects.all()
-    roles = roles_of(user)
-    condition = Q(pk__in=[])
-    if PLANNER in roles and (municipality := municipality_of(user)) is not None:
-        condition |= Q(plan__municipality=municipality) | Q(
-            plan__partners=municipality, departments__municipality=municipality
-        )
-    if DEPARTMENT_STAFF in roles:
-        condition |= Q(departments__in=department_ids_of(user))
-    return Project.objects.filter(condition).distinct()
+    return _editable(user, Project.objects.all(), "departments")
 
 
 def can_edit_kpi(user, kpi) -> bool:
