@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, once: PostgreSQL (the production database),
-# Chromium (browser tests, screenshots), a CJK font (PDF and screenshots), poppler (pdftotext).
+# Chromium (browser tests, screenshots), a CJK font (PDF and screenshots), poppler (pdftotext,
+# pdftoppm) and Pango (WeasyPrint renders the report PDF with it).
 set -euo pipefail
-packages=(postgresql chromium fonts-noto-cjk poppler-utils)
+packages=(postgresql chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
