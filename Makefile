@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve setup test test-sqlite test-postgres system-packages bench lint messages screenshots clean
+.PHONY: run serve setup test test-sqlite test-postgres system-packages bench lint messages screenshots lighthouse clean
 
 $(VENV)/.base: requirements/base.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test-sqlite: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(PY) -m benchmarks $(BENCH_ARGS)
+
+## make lighthouse: Lighthouse (mobile) on a seed plan's goal and KPI pages, served by gunicorn with
+## DEBUG=0; reports in benchmarks/lighthouse/ (npm installs lighthouse into var/node/ on first use)
+lighthouse: $(VENV)/.test
+	scripts/lighthouse.sh
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_tables2",
+    "ninja",  # its own copy of Swagger UI for /api/v1/docs (without it, ninja loads it from a CDN)
     "simple_history",
     "axes",
     "csp",

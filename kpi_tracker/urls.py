@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from plans.api import api
+
 admin.site.site_header = "KPI進捗管理"
 admin.site.site_title = "KPI進捗管理"
 admin.site.index_title = "管理メニュー"
@@ -10,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/dashboard/", include("plans.dashboard_urls")),
     path("staff/entry/", include("plans.entry_urls")),
+    path("api/v1/", api.urls),
     path("", include("plans.urls")),
 ]

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from plans import selectors
 from plans.importers import schema
 from plans.models import (
     Goal,
@@ -22,6 +23,7 @@ from plans.models import (
     Project,
     ProjectBudget,
     ProjectReview,
+    PublishedYear,
 )
 
 from . import notation
@@ -70,11 +72,16 @@ def _projects(plan: Plan):
     )
 
 
-def _kpis(plan: Plan):
+def _kpis(plan: Plan, *, public: bool = False):
+    """A plan's KPIs with their values; with ``public`` only the actuals of published years."""
     return (
         Kpi.objects.filter(plan=plan)
         .select_related("goal", "policy_direction", "package", "project", "department", "predecessor")
-        .prefetch_related("yearly_targets", "actuals", "official_ratings")
+        .prefetch_related(
+            "yearly_targets",
+            Prefetch("actuals", queryset=selectors.visible_actuals(plan.pk, public=public).order_by("year")),
+            "official_ratings",
+        )
         .order_by("order", "id")
     )
 
@@ -91,8 +98,11 @@ def _attachment_code(kpi: Kpi) -> str:
     return ""
 
 
-def plan_rows(slug: str) -> dict:
-    """The plan-workbook rows of a stored plan (the inverse of ``imports.validate_plan_rows``)."""
+def plan_rows(slug: str, *, public: bool = False) -> dict:
+    """The plan-workbook rows of a stored plan (the inverse of ``imports.validate_plan_rows``).
+
+    With ``public``, the actuals and project reviews of unpublished years are left out.
+    """
     plan = _load_plan(slug)
     rows: dict = {
         "plan": {
@@ -169,6 +179,9 @@ def plan_rows(slug: str) -> dict:
         {"project": project_codes[budget.project_id], "year": year_text(budget.year), "amount": budget.amount_raw}
         for budget in ProjectBudget.objects.filter(project__plan=plan).order_by("project__order", "project_id", "year")
     ]
+    reviews = ProjectReview.objects.filter(project__plan=plan)
+    if public:
+        reviews = reviews.filter(year__in=PublishedYear.objects.filter(plan=plan).values("year"))
     rows["reviews"] = [
         {
             "project": project_codes[review.project_id],
@@ -178,10 +191,10 @@ def plan_rows(slug: str) -> dict:
             "summary": review.summary,
             "rating": review.rating_label,
         }
-        for review in ProjectReview.objects.filter(project__plan=plan).order_by("project__order", "project_id", "year")
+        for review in reviews.order_by("project__order", "project_id", "year")
     ]
     rows["kpis"], rows["yearly_targets"], rows["actuals"], rows["ratings"] = [], [], [], []
-    for kpi in _kpis(plan):
+    for kpi in _kpis(plan, public=public):
         fiscal = kpi.year_kind == "fiscal"
         targets = list(kpi.yearly_targets.all())
         values = [kpi.baseline_raw, kpi.target_raw, *(target.raw for target in targets)]
@@ -280,10 +293,14 @@ def plan_counts(plan: Plan) -> dict:
     }
 
 
-def plan_document(slug: str) -> dict:
-    """The plan as JSON (see the seed-plans issue for the field names, which must not change)."""
+def plan_document(slug: str, *, public: bool = False) -> dict:
+    """The plan as JSON (see the seed-plans issue for the field names, which must not change).
+
+    With ``public`` only the actuals of published years are in it, and marks, outlooks and the
+    evaluation year are computed from those alone (what the public pages and the API show).
+    """
     plan = _load_plan(slug)
-    progress = plan_progress(plan.pk)
+    progress = plan_progress(plan.pk, public=public)
     by_id = {item.kpi.id: item for item in progress.kpis}
     goals = list(
         Goal.objects.filter(plan=plan).prefetch_related(
@@ -291,7 +308,7 @@ def plan_document(slug: str) -> dict:
         )
     )
     projects = list(_projects(plan))
-    kpis = list(_kpis(plan))
+    kpis = list(_kpis(plan, public=public))
     latest_official = {}
     for kpi in kpis:
         outlooks = [rating for rating in kpi.official_ratings.all() if rating.kind == "outlook"]

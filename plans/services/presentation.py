@@ -23,7 +23,7 @@ def format_number(value) -> str:
         return "-"
     normalized = Decimal(value).normalize()
     if normalized == normalized.to_integral():
-        return f"{normalized.to_integral():,}"
+        return f"{int(normalized):,}"  # int(): Decimal("1E+2") is 100, not `1E+2`
     if -normalized.as_tuple().exponent > 3:
         normalized = normalized.quantize(Decimal("0.1"))
     sign = "-" if normalized < 0 else ""

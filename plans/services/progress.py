@@ -325,12 +325,18 @@ def tallies_by_goal(progress: Iterable[KpiProgress], goals: Iterable[tuple[int, 
     return result
 
 
-def plan_tallies(plan_id: int, year: int | None = None, *, public: bool = False) -> PlanTallies:
-    """Tallies per goal and direction for ``year``, with the tallies the plan printed beside them."""
+def plan_tallies(
+    plan_id: int, year: int | None = None, *, public: bool = False, progress: PlanProgress | None = None
+) -> PlanTallies:
+    """Tallies per goal and direction for ``year``, with the tallies the plan printed beside them.
+
+    A screen that already holds the plan's ``progress`` passes it, so it is not loaded twice.
+    """
     from plans import selectors
     from plans.models import PrintedTally
 
-    progress = plan_progress(plan_id, year, public=public)
+    if progress is None:
+        progress = plan_progress(plan_id, year, public=public)
     goals = list(selectors.goals_with_directions(plan_id))
     printed = {
         (tally_row.scope, tally_row.goal_id or tally_row.policy_direction_id): {

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from plans.services.notation import format_year
+from plans.services.notation import era_label, format_year
 from plans.services.presentation import MARK_WORDS, OUTLOOK_WORDS, format_number, format_rate
 
 register = template.Library()
@@ -16,6 +16,14 @@ def era_year(year, year_kind="fiscal"):
     if year in (None, ""):
         return "-"
     return format_year(int(year), fiscal=year_kind != "calendar")
+
+
+@register.filter
+def era(year):
+    """2017 -> `H29` (compact, for tables with a year per column)."""
+    if year in (None, ""):
+        return "-"
+    return era_label(int(year))
 
 
 @register.filter

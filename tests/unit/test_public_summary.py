@@ -1,0 +1,148 @@
+"""Summaries of the public pages (plans.services.public_summary): pure, on the rating rules."""
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+from plans.services.progress import ActualDetail, KpiValues
+from plans.services.public_summary import (
+    combined_tally,
+    kpi_table,
+    kpi_years,
+    latest_actual,
+    municipality_groups,
+    ordered_counts,
+    plan_health,
+    summarize_kpi,
+    tally_segments,
+)
+from plans.services.rating import MARKS, OUTLOOKS, ScaleLabel
+from plans.services.tallies import Tally, tally
+
+D = Decimal
+KURUME_SCALE = (ScaleLabel("A", ("A", "B")), ScaleLabel("B", ("C",)), ScaleLabel("C", ("D", "E")))
+
+
+def kpi(**values) -> KpiValues:
+    """住みたいと思う市民の割合 (DOMAIN.md's worked case) unless told otherwise."""
+    defaults = {
+        "id": 1,
+        "code": "G4-2",
+        "name": "住みたいと思う市民の割合",
+        "unit": "%",
+        "baseline_year": 2014,
+        "baseline": D("75.4"),
+        "target_year": 2019,
+        "target": D("80.0"),
+        "stated_targets": {2016: D("77.0")},
+        "actuals": {2016: D("76.4")},
+    }
+    return KpiValues(**{**defaults, **values})
+
+
+def test_the_latest_actual_carries_its_year_and_the_mark_of_that_year():
+    latest = latest_actual(kpi())
+    assert (latest.year, latest.actual, latest.mark) == (2016, D("76.4"), "×")  # 62.5% → ×
+
+
+def test_the_latest_actual_skips_years_without_a_value():
+    values = kpi(actuals={2016: D("76.4"), 2017: None}, actual_details={2017: ActualDetail("集計中", "pending")})
+    assert latest_actual(values).year == 2016
+
+
+def test_no_actual_means_no_latest_actual():
+    assert latest_actual(kpi(actuals={})) is None
+
+
+def test_the_table_keeps_an_actual_printed_for_the_baseline_year():
+    # うきは's 合計特殊出生率: the 最新値 is the baseline year's own figure.
+    values = kpi(
+        baseline_year=2017,
+        baseline=D("1.65"),
+        target_year=2025,
+        target=D("1.80"),
+        stated_targets={},
+        actuals={2017: D("1.65")},
+        actual_details={2017: ActualDetail("1.65")},
+    )
+    rows = kpi_years(values)
+    assert rows[0].year == 2017 and rows[0].actual == D("1.65")
+    assert [row.year for row in rows] == list(range(2017, 2026))
+
+
+def test_summary_shows_the_plans_latest_rating_beside_the_computed_outlook():
+    values = kpi(actuals={2015: D("76.0"), 2016: D("76.4")}, official_outlooks={2016: "A"})
+    summary = summarize_kpi(values, scale=KURUME_SCALE)
+    assert summary.latest.year == 2016
+    assert summary.latest_rate == D("0.625")
+    assert summary.official_label == "A" and summary.official_year == 2016
+    assert summary.outlook in "ABCDE"
+    assert summary.disagrees == (summary.outlook not in ("A", "B"))
+
+
+def test_summary_uses_a_rating_printed_after_the_last_actual():
+    # 小郡 printed its ratings as of R6.4 (2024) for actuals up to R5 (2023).
+    values = kpi(actuals={2016: D("76.4")}, official_outlooks={2018: "C"})
+    summary = summarize_kpi(values, scale=KURUME_SCALE)
+    assert (summary.official_label, summary.official_year) == ("C", 2018)
+
+
+def test_summary_of_a_kpi_without_data():
+    summary = summarize_kpi(kpi(actuals={}, stated_targets={}))
+    assert summary.latest is None and summary.outlook == "-" and summary.official_label == ""
+
+
+def test_kpi_table_rates_only_years_with_an_actual():
+    lines = {line.row.year: line for line in kpi_table(kpi())}
+    assert lines[2016].rate == D("0.625")
+    assert lines[2016].row.target.stated
+    assert lines[2015].rate is None and not lines[2015].row.target.stated  # interpolated
+
+
+def test_tally_segments_cover_the_bar_and_leave_out_zeros():
+    segments = tally_segments({"○": 7, "△": 2, "×": 2, "-": 1})
+    assert [segment.label for segment in segments] == ["○", "△", "×", "-"]
+    assert segments[0].start == 0 and segments[1].start == segments[0].width
+    assert abs(sum(segment.width for segment in segments) - 100) < D("0.05")
+    assert [segment.label for segment in tally_segments({"○": 1, "△": 0, "×": 0, "-": 1})] == ["○", "-"]
+    assert tally_segments({"○": 0, "△": 0, "×": 0, "-": 0}) == []
+
+
+def test_combined_tally_adds_a_goals_targets_and_its_directions():
+    total = combined_tally([tally([("○", "A")]), tally([("×", "E"), ("-", "-")]), Tally()])
+    assert total.kpi_count == 3 and total.marks["○"] == 1 and total.marks["×"] == 1 and total.outlooks["-"] == 1
+
+
+def test_plan_health_opens_on_the_latest_year_with_a_measured_actual():
+    year, has_data, plan_tally = plan_health(
+        [kpi(), kpi(id=2, actuals={2015: D("76.0")})], scale=KURUME_SCALE, report_year=2017, first_year=2015
+    )
+    assert (year, has_data) == (2016, True)
+    assert plan_tally.kpi_count == 2 and plan_tally.marks["×"] == 1 and plan_tally.marks["-"] == 1
+
+
+def test_plan_health_without_actuals_uses_the_report_year():
+    year, has_data, plan_tally = plan_health([kpi(actuals={})], scale=KURUME_SCALE, report_year=None, first_year=2020)
+    assert (year, has_data, plan_tally.marks["-"]) == (2020, False, 1)
+
+
+def test_a_regional_plan_is_listed_under_its_lead_and_each_partner():
+    kurume = SimpleNamespace(pk=1, code="402036", name="久留米市")
+    okawa = SimpleNamespace(pk=2, code="402079", name="大川市")
+    ogori = SimpleNamespace(pk=3, code="402168", name="小郡市")
+
+    def overview(slug, lead, partners=()):
+        plan = SimpleNamespace(slug=slug, municipality=lead, partners=SimpleNamespace(all=lambda: list(partners)))
+        return SimpleNamespace(plan=plan)
+
+    groups = municipality_groups([overview("ogori", ogori), overview("vision", kurume, [okawa, ogori])])
+    assert [group.municipality.name for group in groups] == ["久留米市", "大川市", "小郡市"]
+    assert [item.plan.slug for item in groups[2].led] == ["ogori"]
+    assert [item.plan.slug for item in groups[2].partner] == ["vision"]
+    assert [item.plan.slug for item in groups[1].partner] == ["vision"] and groups[1].led == []
+
+
+def test_printed_counts_come_in_the_reports_order_whatever_order_they_were_stored_in():
+    # PostgreSQL's jsonb returns keys shortest first: {"-": 1, "×": 2, "○": 7, "△": 2}.
+    assert ordered_counts({"-": 1, "×": 2, "○": 7, "△": 2}, MARKS) == [("○", 7), ("△", 2), ("×", 2), ("-", 1)]
+    assert ordered_counts({"B": 3, "A": 9}, OUTLOOKS) == [("A", 9), ("B", 3)]
+    assert ordered_counts({"A-": 1, "A+": 2, "B": 1}, OUTLOOKS) == [("B", 1), ("A+", 2), ("A-", 1)]
