@@ -50,6 +50,7 @@ def measured_years(plan_id: int, *, public: bool = False) -> list[int]:
     return sorted(
         visible_actuals(plan_id, public=public)
         .filter(kpi__plan_id=plan_id, status="measured")
+        .order_by()  # the model's default ordering would add kpi_id to DISTINCT
         .values_list("year", flat=True)
         .distinct()
     )

@@ -251,7 +251,11 @@ def plan_rows(slug: str, *, public: bool = False) -> dict:
     rows["tallies"] = [
         {
             "scope": schema.word_for(schema.SCOPE_WORDS, tally.scope),
-            "of": str(tally.goal.number) if tally.goal_id else tally.policy_direction.code if tally.policy_direction_id else "",
+            "of": str(tally.goal.number)
+            if tally.goal_id
+            else tally.policy_direction.code
+            if tally.policy_direction_id
+            else "",
             "year": year_text(tally.year),
             "kpi_count": str(tally.kpi_count),
             "marks": " ".join(f"{label} {count}" for label, count in tally.mark_counts.items()),
@@ -344,7 +348,12 @@ def plan_document(slug: str, *, public: bool = False) -> dict:
                 "title": goal.title,
                 "basic_direction": goal.basic_direction,
                 "directions": [
-                    {"code": direction.code, "title": direction.title, "summary": direction.summary, "group": direction.group}
+                    {
+                        "code": direction.code,
+                        "title": direction.title,
+                        "summary": direction.summary,
+                        "group": direction.group,
+                    }
                     for direction in goal.directions.all()
                 ],
             }
@@ -359,7 +368,8 @@ def plan_document(slug: str, *, public: bool = False) -> dict:
                 "title": project.title,
                 "directions": [direction.code for direction in project.directions.all()],
                 "packages": [
-                    {"number": listing.package.number, "repeat": listing.is_repeat} for listing in project.listings.all()
+                    {"number": listing.package.number, "repeat": listing.is_repeat}
+                    for listing in project.listings.all()
                 ],
                 "municipalities": [town.name for town in project.municipalities.all()],
                 "departments": [department.name for department in project.departments.all()],
@@ -384,7 +394,11 @@ def plan_document(slug: str, *, public: bool = False) -> dict:
                 "cumulative": kpi.is_cumulative,
                 "year_kind": kpi.year_kind,
                 "department": kpi.department.name if kpi.department_id else None,
-                "baseline": {"year": kpi.baseline_year, "value": json_number(kpi.baseline_value), "raw": kpi.baseline_raw},
+                "baseline": {
+                    "year": kpi.baseline_year,
+                    "value": json_number(kpi.baseline_value),
+                    "raw": kpi.baseline_raw,
+                },
                 "target": {
                     "year": kpi.target_year,
                     "value": json_number(kpi.target_value),
@@ -416,8 +430,12 @@ def plan_document(slug: str, *, public: bool = False) -> dict:
                     if rating.kind == "mark"
                 ],
                 "predecessor": (
-                    {"plan": plan.predecessor.slug, "code": kpi.predecessor.code, "link": kpi.predecessor_link,
-                     "label": kpi.predecessor_label}
+                    {
+                        "plan": plan.predecessor.slug,
+                        "code": kpi.predecessor.code,
+                        "link": kpi.predecessor_link,
+                        "label": kpi.predecessor_label,
+                    }
                     if kpi.predecessor_id
                     else None
                 ),

@@ -206,11 +206,7 @@ def kpi_values(kpi) -> KpiValues:
         direction=kpi.direction,
         level=kpi.level,
         goal_number=(
-            kpi.goal.number
-            if kpi.goal_id
-            else kpi.policy_direction.goal.number
-            if kpi.policy_direction_id
-            else None
+            kpi.goal.number if kpi.goal_id else kpi.policy_direction.goal.number if kpi.policy_direction_id else None
         ),
         direction_code=kpi.policy_direction.code if kpi.policy_direction_id else "",
         baseline_year=kpi.baseline_year,
@@ -346,7 +342,9 @@ def plan_tallies(
         }
         for tally_row in PrintedTally.objects.filter(plan_id=plan_id, year=progress.year)
     }
-    direction_ids = {(goal.number, direction.code): direction.pk for goal in goals for direction in goal.directions.all()}
+    direction_ids = {
+        (goal.number, direction.code): direction.pk for goal in goals for direction in goal.directions.all()
+    }
     computed = tallies_by_goal(
         progress.kpis,
         [(goal.number, goal.title, [(d.code, d.title) for d in goal.directions.all()]) for goal in goals],
@@ -358,7 +356,9 @@ def plan_tallies(
             title=title,
             tally=goal_tally,
             directions=[
-                DirectionTally(code, direction_title, direction_tally, printed.get(("direction", direction_ids[(number, code)])))
+                DirectionTally(
+                    code, direction_title, direction_tally, printed.get(("direction", direction_ids[(number, code)]))
+                )
                 for code, direction_title, direction_tally in directions
             ],
             printed=printed.get(("goal", goal_ids[number])),

@@ -25,6 +25,8 @@ def test_department_staff_enter_a_years_actuals_and_see_marks_update(page, seede
     make_staff("shoko", DEPARTMENT_STAFF, municipality="小郡市", departments=["商工観光課"])
     log_in(page, seeded_server, "shoko")
     page.get_by_role("link", name="R7年度 (2025)を入力する").click()
+    page.wait_for_url("**/staff/entry/departments/**")
+    page.wait_for_load_state("load")  # entry.js (deferred) listens for typing only once it has run
     row = page.locator("tr.entry-row", has_text="創業者数(H27)")
     mark = row.locator("output.mark")
     value = row.locator("input.value")
