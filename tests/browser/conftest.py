@@ -3,7 +3,6 @@
 import os
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -40,19 +39,7 @@ def seeded_server(transactional_db, live_server):
 
 @pytest.fixture
 def make_staff(transactional_db):
-    """Create a staff login with a role, municipality and departments: make_staff("planner", role, municipality)."""
-    from plans.models import Department, Municipality, StaffProfile
+    """Create a staff login with a role, municipality and departments (see tests/staff.py)."""
+    from tests.staff import make_staff
 
-    def make(username, role, municipality="久留米市", departments=()):
-        from django.contrib.auth.models import Group
-
-        user = get_user_model().objects.create_user(username, f"{username}@example.jp", "a-strong-password-123")
-        user.is_staff = True
-        user.save()
-        user.groups.add(Group.objects.get(name=role))
-        town = Municipality.objects.get(name=municipality)
-        profile = StaffProfile.objects.create(user=user, municipality=town)
-        profile.departments.set(Department.objects.filter(municipality=town, name__in=departments))
-        return user
-
-    return make
+    return make_staff

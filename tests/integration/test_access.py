@@ -9,8 +9,7 @@ from plans.importers.workbook import write_workbook
 from plans.models import Actual, Department, Kpi, Plan
 from plans.services import access
 from plans.services.exports import plan_rows
-
-from .staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
+from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

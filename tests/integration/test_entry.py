@@ -6,8 +6,7 @@ import pytest
 
 from plans.models import Actual, Department, Kpi
 from plans.services.actuals import ConcurrentChange, Submission, apply, entry_rows, kpi_history, preview
-
-from .staff import DEPARTMENT_STAFF, PLANNER, make_staff
+from tests.staff import DEPARTMENT_STAFF, PLANNER, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from openpyxl import load_workbook
 
 from plans.importers.actuals_workbook import INPUT_SUFFIX, SHEET
 from plans.models import Actual, Department, Kpi
-
-from .staff import DEPARTMENT_STAFF, make_staff
+from tests.staff import DEPARTMENT_STAFF, make_staff
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025

@@ -8,6 +8,7 @@ from plans.services import access
 
 
 def make_staff(username, role, municipality="小郡市", departments=()):
+    """A staff login with ``role`` working for ``municipality`` and its ``departments``."""
     user = get_user_model().objects.create_user(username, f"{username}@example.jp", "a-strong-password-123")
     user.is_staff = True
     user.save()
