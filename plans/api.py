@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.urls import reverse
-from ninja import NinjaAPI, Path, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.openapi.docs import Swagger
 from pydantic import Field
@@ -242,7 +242,7 @@ def list_plans(request):
 def get_plan(request, slug: str = Path(..., pattern=SLUG_PATTERN, max_length=80, example="ogori-strategy-2")):
     """The plan JSON document (`export_plan SLUG --format json`) with the published actuals only."""
     if not Plan.objects.filter(slug=slug).exists():
-        return 404, {"detail": "No such plan."}
+        return Status(404, {"detail": "No such plan."})
     return opendata.public_document(slug)
 
 
