@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from plans.services.crossplan import short_title
-from plans.services.notation import era_label
+from plans.services.notation import format_era_year
 from plans.services.presentation import format_number
 from plans.services.progress import KpiValues, kpi_series, trend_line
 
@@ -26,10 +26,6 @@ FONT = "Noto Sans CJK JP, Noto Sans JP, sans-serif"
 
 def _number(value: Decimal | None):
     return None if value is None else float(value)
-
-
-def _year_label(year: int, fiscal: bool) -> str:
-    return f"{era_label(year)}{'年度' if fiscal else '年'}"
 
 
 def kpi_figure(kpi: KpiValues) -> dict:
@@ -48,7 +44,7 @@ def kpi_figure(kpi: KpiValues) -> dict:
                 "y": [_number(kpi.baseline)],
                 "marker": {"symbol": "diamond", "size": 11, "color": COLOURS["baseline"]},
                 "hovertemplate": (
-                    f"基準値 {_year_label(kpi.baseline_year, kpi.fiscal)}: %{{y}}{kpi.unit}<extra></extra>"
+                    f"基準値 {format_era_year(kpi.baseline_year, fiscal=kpi.fiscal)}: %{{y}}{kpi.unit}<extra></extra>"
                 ),
             }
         )
@@ -115,7 +111,7 @@ def kpi_figure(kpi: KpiValues) -> dict:
             "font": {"family": FONT},
             "xaxis": {
                 "tickvals": years,
-                "ticktext": [_year_label(year, kpi.fiscal) for year in years],
+                "ticktext": [format_era_year(year, fiscal=kpi.fiscal) for year in years],
                 "title": {"text": "年度" if kpi.fiscal else "年"},
             },
             "yaxis": {"title": {"text": kpi.unit}, "rangemode": "tozero" if (kpi.baseline or 0) >= 0 else "normal"},
@@ -131,12 +127,15 @@ def describe_kpi(kpi: KpiValues) -> str:
     series = [row for row in kpi_series(kpi) if row.actual is not None]
     parts = [f"{kpi.name}の推移。"]
     if kpi.baseline is not None and kpi.baseline_year is not None:
-        parts.append(f"基準値は{_year_label(kpi.baseline_year, kpi.fiscal)}の{format_number(kpi.baseline)}{kpi.unit}、")
+        baseline_year = format_era_year(kpi.baseline_year, fiscal=kpi.fiscal)
+        parts.append(f"基準値は{baseline_year}の{format_number(kpi.baseline)}{kpi.unit}、")
     if kpi.target is not None and kpi.target_year is not None:
-        parts.append(f"目標値は{_year_label(kpi.target_year, kpi.fiscal)}に{format_number(kpi.target)}{kpi.unit}。")
+        parts.append(
+            f"目標値は{format_era_year(kpi.target_year, fiscal=kpi.fiscal)}に{format_number(kpi.target)}{kpi.unit}。"
+        )
     if series:
         latest = series[-1]
-        when = _year_label(latest.year, kpi.fiscal)
+        when = format_era_year(latest.year, fiscal=kpi.fiscal)
         parts.append(f"最新の実績値は{when}の{format_number(latest.actual)}{kpi.unit}（進捗度 {latest.mark}）。")
     else:
         parts.append("実績値はまだありません。")
@@ -232,7 +231,7 @@ def plan_marks_figure(marks_over_years, *, fiscal: bool = True) -> dict:
     """A plan's marks over the years as stacked columns (``PlanOverview.marks_over_years``)."""
     from django.utils.translation import gettext as _
 
-    categories = [_year_label(year, fiscal) for year, _counts in marks_over_years]
+    categories = [format_era_year(year, fiscal=fiscal) for year, _counts in marks_over_years]
     counts = [counts for _year, counts in marks_over_years]
     return {
         "data": _stacked_bars(categories, counts, horizontal=False),
@@ -252,7 +251,7 @@ def describe_plan_marks(marks_over_years, *, fiscal: bool = True) -> str:
     from django.utils.translation import gettext as _
 
     parts = [
-        f"{_year_label(year, fiscal)}: "
+        f"{format_era_year(year, fiscal=fiscal)}: "
         + (" ".join(f"{mark} {count}" for mark, count in counts.items() if count) or "-")
         for year, counts in marks_over_years
     ]
@@ -345,7 +344,7 @@ def lineage_figure(lineage) -> dict:
         "layout": {
             "title": {"text": lineage.name + (f" ({unit})" if unit else ""), "font": {"size": 15}},
             "font": {"family": FONT},
-            "xaxis": {"tickvals": years, "ticktext": [_year_label(year, fiscal) for year in years]},
+            "xaxis": {"tickvals": years, "ticktext": [format_era_year(year, fiscal=fiscal) for year in years]},
             "yaxis": {"title": {"text": unit}},
             "legend": {"orientation": "h", "y": -0.25},
             "margin": {"l": 60, "r": 20, "t": 70, "b": 90},
@@ -364,7 +363,7 @@ def describe_lineage(lineage) -> str:
     if latest is not None:
         unit = lineage.units[-1] if lineage.units else ""
         text += " " + _("Latest actual: {year} {value}{unit} (mark {mark}).").format(
-            year=_year_label(latest.year, lineage.fiscal),
+            year=format_era_year(latest.year, fiscal=lineage.fiscal),
             value=format_number(latest.value),
             unit=unit,
             mark=latest.mark,
@@ -407,7 +406,7 @@ def comparison_figure(comparison) -> dict:
     layout = {
         "title": {"text": comparison.label, "font": {"size": 15}},
         "font": {"family": FONT},
-        "xaxis": {"tickvals": years, "ticktext": [_year_label(year, True) for year in years]},
+        "xaxis": {"tickvals": years, "ticktext": [format_era_year(year, fiscal=True) for year in years]},
         "yaxis": {"title": {"text": unit if by_value else _("Index (first value = 100)")}},
         "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
         "margin": {"l": 60, "r": 20, "t": 50, "b": 50 + 24 * len(comparison.series)},
@@ -443,7 +442,7 @@ def describe_comparison(comparison) -> str:
                     place=series.label,
                     value=format_number(latest.value),
                     unit=unit,
-                    year=_year_label(latest.year, series.fiscal),
+                    year=format_era_year(latest.year, fiscal=series.fiscal),
                 )
             )
     what = _("values") if comparison.same_unit else _("indexed to each series' first value = 100")

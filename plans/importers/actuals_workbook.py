@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from plans.services.notation import era_label, format_year, parse_year
+from plans.services.notation import format_era_year, format_year, parse_year
 from plans.services.presentation import format_number
 
 from .workbook import cell_text
@@ -30,7 +30,7 @@ PAST_YEARS = 5
 
 
 def input_header(year: int) -> str:
-    return f"{era_label(year)}年度 {INPUT_SUFFIX}"
+    return f"{format_era_year(year)} {INPUT_SUFFIX}"
 
 
 def write_entry_workbook(rows, year: int, *, title: str) -> bytes:
@@ -41,8 +41,8 @@ def write_entry_workbook(rows, year: int, *, title: str) -> bytes:
     past = sorted({y for row in rows for y in row.history if y < year})[-PAST_YEARS:]
     headers = [
         *FIXED,
-        *[f"{era_label(y)}年度 実績値" for y in past],
-        f"{era_label(year)}年度 目標値",
+        *[f"{format_era_year(y)} 実績値" for y in past],
+        f"{format_era_year(year)} 目標値",
         input_header(year),
         "状態",
         "備考",

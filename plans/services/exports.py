@@ -34,9 +34,7 @@ SEP = "、"
 
 def year_text(year: int | None, *, fiscal: bool = True) -> str:
     """2025 -> `R7年度` (or `R7年`): how the workbook writes a year."""
-    if year is None:
-        return ""
-    return f"{notation.era_label(year)}{'年度' if fiscal else '年'}"
+    return "" if year is None else notation.format_era_year(year, fiscal=fiscal)
 
 
 def _readable(text: str) -> bool:
@@ -282,19 +280,6 @@ def json_number(value: Decimal | None):
         return None
     value = Decimal(value).normalize()
     return int(value) if value == value.to_integral() else float(value)
-
-
-def plan_counts(plan: Plan) -> dict:
-    """Counts shown in lists: projects counted once however often listed, actuals only measured."""
-    from plans.models import Actual
-
-    return {
-        "goals": plan.goals.count(),
-        "directions": plan.directions.count(),
-        "projects": plan.projects.count(),
-        "kpis": plan.kpis.count(),
-        "actuals": Actual.objects.filter(kpi__plan=plan, status="measured").count(),
-    }
 
 
 def plan_document(slug: str, *, public: bool = False) -> dict:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -42,7 +41,6 @@ from .tallies import parse_printed_tally
 
 SPLIT = re.compile(r"[、,，・/]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEAR_SLACK = 0  # actuals and yearly targets must lie between the baseline and the target years
 
 
 def split_list(text: str) -> list[str]:
@@ -161,7 +159,7 @@ def _year_range(plan: dict, kpi: dict) -> tuple[int, int]:
     """The years a KPI's actuals and yearly targets may fall in."""
     first = min(year for year in (plan["first_year"], kpi.get("baseline_year")) if year)
     last = max(year for year in (plan["last_year"], kpi.get("target_year")) if year)
-    return first - YEAR_SLACK, last + YEAR_SLACK
+    return first, last
 
 
 def validate_plan_rows(rows: dict) -> ParsedPlan:
@@ -773,7 +771,3 @@ def import_plan_workbook(content: bytes, *, user=None) -> ImportResult:
     if problems:
         raise ImportRefused(problems)
     return import_plan_rows(rows, user=user)
-
-
-def values_equal(left: Decimal | None, right: Decimal | None) -> bool:
-    return left == right

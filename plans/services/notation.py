@@ -156,9 +156,14 @@ def era_label(year: int) -> str:
     return str(year)
 
 
+def format_era_year(year: int, *, fiscal: bool = True) -> str:
+    """2025 -> `R7年度` (or `R7年`): the year as staff write it, without the Western year."""
+    return f"{era_label(year)}{'年度' if fiscal else '年'}"
+
+
 def format_year(year: int, *, fiscal: bool = True) -> str:
     """``format_year(2025, fiscal=True) == "R7年度 (2025)"``."""
-    return f"{era_label(year)}{'年度' if fiscal else '年'} ({year})"
+    return f"{format_era_year(year, fiscal=fiscal)} ({year})"
 
 
 def _decimal(number: str) -> Decimal:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import rating
-from .notation import era_label, format_year
+from .notation import format_era_year, format_year
 from .overview import GoalOverview, PlanOverview, YearMark, normalise_printed_mark, plan_overview
 from .presentation import format_number, format_rate
 from .progress import KpiProgress
@@ -513,7 +513,7 @@ def _sheet_title(text: str) -> str:
 
 
 def _era(year: int | None) -> str:
-    return f"{era_label(year)}年度" if year else ""
+    return format_era_year(year) if year else ""
 
 
 def report_workbook(report: EvaluationReport) -> bytes:

@@ -1,11 +1,9 @@
 """Template filters that show years and values the way staff read them (via plans.services)."""
 
-from decimal import Decimal
-
 from django import template
 
 from plans.services.notation import era_label, format_year
-from plans.services.presentation import MARK_WORDS, OUTLOOK_WORDS, format_number, format_rate
+from plans.services.presentation import MARK_WORDS, format_number, format_rate
 
 register = template.Library()
 
@@ -39,21 +37,6 @@ def percent(rate):
 
 
 @register.filter
-def get_item(mapping, key):
-    return mapping.get(key, 0) if isinstance(mapping, dict) else 0
-
-
-@register.filter
-def as_decimal(value):
-    return Decimal(value)
-
-
-@register.filter
 def mark_word(mark):
     """○ -> 達成: marks are never told by their symbol (or colour) alone."""
     return MARK_WORDS.get(mark, "")
-
-
-@register.filter
-def outlook_word(grade):
-    return OUTLOOK_WORDS.get(grade, "")

@@ -196,3 +196,11 @@ def test_parse_era_month():
 def test_normalize_text_turns_triangles_before_digits_into_minus():
     assert normalize_text("△69") == "-69"
     assert normalize_text("△") == "△"
+
+
+def test_format_era_year_is_the_year_as_staff_write_it():
+    from plans.services.notation import format_era_year
+
+    assert format_era_year(2019) == "R元年度"
+    assert format_era_year(2023, fiscal=False) == "R5年"
+    assert parse_year(format_era_year(2017)) == 2017
