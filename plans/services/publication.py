@@ -38,3 +38,46 @@ def publish_printed_years(plan) -> None:
 
     for year in Actual.objects.filter(kpi__plan=plan).values_list("year", flat=True).distinct():
         publish_year(plan, year)
+
+
+def publication_overview(user) -> list[tuple]:
+    """For each plan the user may publish: every year with actuals or a publication, with how many
+    actuals it has (measured and in all), when they last changed, and its publication (3 queries)."""
+    from django.db.models import Count, Max, Q
+
+    from plans.models import Actual, PublishedYear
+
+    plans = list(
+        access.led_plans(user).select_related("municipality").order_by("municipality__code", "first_year", "slug")
+    )
+    plan_ids = [plan.pk for plan in plans]
+    counts = {
+        (row["kpi__plan_id"], row["year"]): row
+        for row in Actual.objects.filter(kpi__plan_id__in=plan_ids)
+        .values("kpi__plan_id", "year")
+        .annotate(total=Count("id"), measured=Count("id", filter=Q(status="measured")), updated=Max("updated_at"))
+        .order_by()
+    }
+    published = {
+        (item.plan_id, item.year): item
+        for item in PublishedYear.objects.filter(plan_id__in=plan_ids).select_related("published_by")
+    }
+    overview = []
+    for plan in plans:
+        years = sorted({year for plan_id, year in (*counts, *published) if plan_id == plan.pk})
+        overview.append(
+            (
+                plan,
+                [
+                    {
+                        "year": year,
+                        "total": counts.get((plan.pk, year), {}).get("total", 0),
+                        "measured": counts.get((plan.pk, year), {}).get("measured", 0),
+                        "updated": counts.get((plan.pk, year), {}).get("updated"),
+                        "published": published.get((plan.pk, year)),
+                    }
+                    for year in years
+                ],
+            )
+        )
+    return overview

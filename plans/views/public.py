@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,7 +27,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from plans import charts, selectors
-from plans.models import Actual, Goal, Kpi, Package, Plan, PublishedYear, RatingLabel
+from plans.models import Goal, Kpi, Package, Plan, PublishedYear, RatingLabel
 from plans.services import access, opendata, publication, rating
 from plans.services.notation import format_year
 from plans.services.presentation import format_number, format_rate
@@ -544,44 +543,7 @@ class PublicationView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        plans = list(
-            access.led_plans(request.user)
-            .select_related("municipality")
-            .order_by("municipality__code", "first_year", "slug")
-        )
-        plan_ids = [plan.pk for plan in plans]
-        counts = {
-            (row["kpi__plan_id"], row["year"]): row
-            for row in Actual.objects.filter(kpi__plan_id__in=plan_ids)
-            .values("kpi__plan_id", "year")
-            .annotate(total=Count("id"), measured=Count("id", filter=Q(status="measured")), updated=Max("updated_at"))
-            .order_by()
-        }
-        published = {
-            (item.plan_id, item.year): item
-            for item in PublishedYear.objects.filter(plan_id__in=plan_ids).select_related("published_by")
-        }
-        rows = []
-        for plan in plans:
-            years = sorted(
-                {year for plan_id, year in counts if plan_id == plan.pk}
-                | {year for plan_id, year in published if plan_id == plan.pk}
-            )
-            rows.append(
-                (
-                    plan,
-                    [
-                        {
-                            "year": year,
-                            "total": counts.get((plan.pk, year), {}).get("total", 0),
-                            "measured": counts.get((plan.pk, year), {}).get("measured", 0),
-                            "updated": counts.get((plan.pk, year), {}).get("updated"),
-                            "published": published.get((plan.pk, year)),
-                        }
-                        for year in years
-                    ],
-                )
-            )
+        rows = publication.publication_overview(request.user)
         return TemplateResponse(
             request,
             self.template_name,
