@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve setup test test-sqlite test-postgres system-packages bench lint messages screenshots lighthouse clean
+.PHONY: run serve setup test test-sqlite test-postgres security system-packages bench lint messages screenshots lighthouse clean
 
 $(VENV)/.base: requirements/base.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ system-packages:
 
 test: $(VENV)/.test system-packages
 	scripts/run-tests.sh
+
+## make security: the security tests alone (authorisation walk, bad inputs, exports, fuzzers) on
+## SQLite and PostgreSQL; make test runs them too, with the rest of the suite
+security: $(VENV)/.test system-packages
+	scripts/run-tests.sh -m security
 
 test-sqlite: $(VENV)/.test
 	$(PY) -m pytest $(PYTEST_ARGS)
