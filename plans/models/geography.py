@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .limits import length_checks
+
 
 class Municipality(models.Model):
     """A municipality (市町村), identified by its national local-government code."""
@@ -27,6 +29,7 @@ class Municipality(models.Model):
                 condition=Q(code__isnull=True) | Q(code__regex=r"^[0-9]{6}$"),
                 name="%(app_label)s_%(class)s_code_six_digits",
             ),
+            *length_checks(name=50, name_kana=100, name_romaji=100),
         ]
 
     def __str__(self):
@@ -47,6 +50,7 @@ class Department(models.Model):
         ordering = ["municipality_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "name"], name="%(app_label)s_%(class)s_unique_name"),
+            *length_checks(name=100),
         ]
 
     def __str__(self):

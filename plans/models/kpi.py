@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 from plans.choices import ActualStatus, Direction, KpiLevel, RatingKind, SuccessorLink, TallyScope, YearKind
 
 from .geography import Department
+from .limits import LONG_TEXT_CHARS, length_checks, value_bounds
 from .plan import YEAR_RANGE, Goal, Package, Plan, PolicyDirection
 from .project import Project
 
@@ -114,6 +115,19 @@ class Kpi(models.Model):
             models.CheckConstraint(
                 condition=~Q(predecessor=F("pk")), name="%(app_label)s_%(class)s_not_own_predecessor"
             ),
+            *length_checks(
+                code=30,
+                name=300,
+                unit=30,
+                baseline_raw=200,
+                baseline_note=300,
+                target_raw=200,
+                target_note=300,
+                predecessor_label=50,
+                dropped_label=20,
+                note=LONG_TEXT_CHARS,
+            ),
+            *value_bounds("baseline_value", "target_value"),
         ]
 
     def __str__(self):
@@ -137,6 +151,8 @@ class YearlyTarget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kpi", "year"], name="%(app_label)s_%(class)s_unique_year"),
             models.CheckConstraint(condition=YEAR_RANGE, name="%(app_label)s_%(class)s_year_in_range"),
+            *length_checks(raw=200),
+            *value_bounds("value"),
         ]
 
     def __str__(self):
@@ -175,6 +191,8 @@ class Actual(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ActualStatus.values), name="%(app_label)s_%(class)s_status_known"
             ),
+            *length_checks(raw=200, note=LONG_TEXT_CHARS),
+            *value_bounds("value"),
         ]
 
     def __str__(self):
@@ -198,6 +216,7 @@ class OfficialRating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kpi", "kind", "year"], name="%(app_label)s_%(class)s_unique_year"),
             models.CheckConstraint(condition=YEAR_RANGE, name="%(app_label)s_%(class)s_year_in_range"),
+            *length_checks(label=10, as_of=50),
         ]
 
     def __str__(self):

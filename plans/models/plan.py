@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.choices import PlanKind
 
 from .geography import Municipality
+from .limits import LONG_TEXT_CHARS, length_checks
 
 YEAR_RANGE = Q(year__gte=1868) & Q(year__lte=2200)
 
@@ -50,6 +51,7 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=~Q(predecessor=F("pk")), name="%(app_label)s_%(class)s_not_own_predecessor"
             ),
+            *length_checks(slug=80, title=200, revised_label=50, source_document=200, note=LONG_TEXT_CHARS),
         ]
 
     def __str__(self):
@@ -79,6 +81,7 @@ class RatingLabel(models.Model):
             models.CheckConstraint(
                 condition=Q(canonical__regex=r"^[A-E]{1,5}$"), name="%(app_label)s_%(class)s_canonical_a_to_e"
             ),
+            *length_checks(label=10, meaning=200, canonical=5),
         ]
 
     def __str__(self):
@@ -101,6 +104,7 @@ class Goal(models.Model):
         ordering = ["plan_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="%(app_label)s_%(class)s_unique_number"),
+            *length_checks(kind_label=20, title=300, basic_direction=LONG_TEXT_CHARS, aim=LONG_TEXT_CHARS),
         ]
 
     def __str__(self):
@@ -127,6 +131,7 @@ class PolicyDirection(models.Model):
         ordering = ["plan_id", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="%(app_label)s_%(class)s_unique_code"),
+            *length_checks(code=20, title=300, summary=LONG_TEXT_CHARS, group=100),
         ]
 
     def __str__(self):
@@ -147,6 +152,7 @@ class Package(models.Model):
         ordering = ["plan_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="%(app_label)s_%(class)s_unique_number"),
+            *length_checks(title=300, summary=LONG_TEXT_CHARS),
         ]
 
     def __str__(self):

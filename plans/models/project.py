@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .geography import Department, Municipality
+from .limits import LONG_TEXT_CHARS, length_checks, value_bounds
 from .plan import YEAR_RANGE, Package, Plan, PolicyDirection
 
 
@@ -38,6 +39,17 @@ class Project(models.Model):
         ordering = ["plan_id", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="%(app_label)s_%(class)s_unique_code"),
+            *length_checks(
+                code=30,
+                title=400,
+                group=200,
+                purpose=LONG_TEXT_CHARS,
+                main_actions=LONG_TEXT_CHARS,
+                lead_role=LONG_TEXT_CHARS,
+                partner_role=LONG_TEXT_CHARS,
+                sections=300,
+                note=LONG_TEXT_CHARS,
+            ),
         ]
 
     def __str__(self):
@@ -79,6 +91,8 @@ class ProjectBudget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "year"], name="%(app_label)s_%(class)s_unique_year"),
             models.CheckConstraint(condition=YEAR_RANGE, name="%(app_label)s_%(class)s_year_in_range"),
+            *length_checks(amount_raw=100),
+            *value_bounds("amount"),
         ]
 
     def __str__(self):
@@ -108,6 +122,7 @@ class ProjectReview(models.Model):
                 condition=Q(carried_out__isnull=False) | Q(carried_out_raw=""),
                 name="%(app_label)s_%(class)s_carried_out_read",
             ),
+            *length_checks(carried_out_raw=10, done=LONG_TEXT_CHARS, summary=LONG_TEXT_CHARS, rating_label=10),
         ]
 
     def __str__(self):

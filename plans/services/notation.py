@@ -5,10 +5,16 @@ documents write them"): NFKC first, `△`/`▲` before a number is a minus sign,
 as written, annotations in parentheses travel with the value as a note, and the markers for
 "no value" (`-`, `集計中`, `未把握`) give ``value=None`` with the reason kept as the status.
 Text that cannot be a value raises ``ValueError`` quoting it.
+
+Values stay within bounds every screen, export and database can hold: at most 15 significant
+digits (a spreadsheet's precision), a magnitude under 10^15 and at most 6 decimal places (the
+columns'). Exponents (`1e30`) and text a spreadsheet would run (`=…`, `@…`, `+` not followed by a
+digit, a leading tab or carriage return) are refused: `=cmd|' /C calc'!A0` is not the value 0.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -38,6 +44,11 @@ ERAS = {
     "令": 2019,
 }
 MIN_YEAR, MAX_YEAR = 1868, 2200
+MAX_SIGNIFICANT_DIGITS = 15
+MAX_DECIMAL_PLACES = 6
+VALUE_LIMIT = Decimal(10) ** 15  # values lie strictly between -VALUE_LIMIT and VALUE_LIMIT
+LARGEST_VALUE = VALUE_LIMIT - 1
+QUOTED_CHARS = 40  # messages quote at most this much of what was typed
 
 BLANK_MARKERS = {"", "-", "—", "―", "–", "‐", "ー", "−", "…", "/", "なし", "該当なし"}
 PENDING_MARKERS = ("集計中", "調査中", "算出中")
@@ -57,6 +68,9 @@ _ANNOTATED_YEAR = re.compile(r"^(?:令和|平成|[RH])\s*(?:元|\d{1,2})\s*(?:�
 _SURVEY = re.compile(r"^(?P<year>.+?)\s*調査$")
 _CUMULATIVE_TO = re.compile(r"^(?:(?P<year>.+?)\s*(?:年度|年)?\s*まで(?:の)?\s*)?累計$|^(?P<year2>.+?)まで$")
 _UNIT_SUFFIXES = ("以上", "以下", "未満", "超")
+# What a spreadsheet would run: `=SUM(…)`, `@SUM(…)`, `+A1`, `-=…`; a signed number (`+1,520人`) is not.
+_FORMULA = re.compile(r"^(?:[=@]|[+-]\s*[=@]|\+(?!\s*\d))")
+_EXPONENT = re.compile(r"\d\s*[eE]\s*[+-]?\s*\d")
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,26 @@ def format_year(year: int, *, fiscal: bool = True) -> str:
     return f"{format_era_year(year, fiscal=fiscal)} ({year})"
 
 
+def quote(text) -> str:
+    """What was typed, shortened for a message: a 100 MB cell is not repeated back."""
+    text = str(text)
+    return text if len(text) <= QUOTED_CHARS else text[:QUOTED_CHARS] + "…"
+
+
+def check_bounds(value: Decimal, raw) -> Decimal:
+    """``value`` if every screen, export and column can hold it; ValueError quoting ``raw`` if not."""
+    if not value.is_finite():
+        raise ValueError(f"「{quote(raw)}」は数値として読めません。")
+    _sign, digits, exponent = value.normalize().as_tuple()
+    if abs(value) >= VALUE_LIMIT:
+        raise ValueError(f"「{quote(raw)}」は大きすぎます（絶対値は1,000兆未満にしてください）。")
+    if len(digits) > MAX_SIGNIFICANT_DIGITS:
+        raise ValueError(f"「{quote(raw)}」は桁が多すぎます（有効数字{MAX_SIGNIFICANT_DIGITS}桁まで）。")
+    if exponent < -MAX_DECIMAL_PLACES:
+        raise ValueError(f"「{quote(raw)}」は小数点以下の桁が多すぎます（{MAX_DECIMAL_PLACES}桁まで）。")
+    return value
+
+
 def _decimal(number: str) -> Decimal:
     try:
         return Decimal(number.replace(",", "").replace("+", ""))
@@ -202,13 +236,20 @@ def parse_value(text: str | int | float | Decimal | None) -> ParsedValue:
     if isinstance(text, bool):
         raise ValueError(f"「{text}」は数値として読めません。")
     if isinstance(text, int | Decimal):
-        return ParsedValue(raw=str(text), value=Decimal(text))
+        return ParsedValue(raw=str(text), value=check_bounds(Decimal(text), text))
     if isinstance(text, float):
-        return ParsedValue(raw=repr(text), value=Decimal(repr(text)))
+        # A spreadsheet's number: 15 significant digits are all it holds (0.1 + 0.2 is 0.3 there).
+        value = Decimal(format(text, ".15g")) if math.isfinite(text) else Decimal("NaN")
+        value = check_bounds(value, text)
+        return ParsedValue(raw=repr(text) if Decimal(repr(text)) == value else str(value), value=value)
     if not isinstance(text, str):
-        raise ValueError(f"「{text}」は数値として読めません。")
+        raise ValueError(f"「{quote(text)}」は数値として読めません。")
     raw = text
     normalized = normalize_text(text)
+    if text[:1] in ("\t", "\r") or _FORMULA.match(normalized):
+        raise ValueError(f"「{quote(raw)}」は数式のように見えるため、値として受け付けません。")
+    if _EXPONENT.search(normalized):
+        raise ValueError(f"「{quote(raw)}」の指数表記は使えません。数字で書いてください（例: 1,200,000）。")
     outside, notes = _annotations(normalized)
 
     preliminary = any(marker in normalized for marker in PRELIMINARY_MARKERS)
@@ -229,11 +270,11 @@ def parse_value(text: str | int | float | Decimal | None) -> ParsedValue:
 
     numbers = list(_NUMBER.finditer(outside))
     if not numbers:
-        raise ValueError(f"「{raw}」は数値として読めません。")
+        raise ValueError(f"「{quote(raw)}」は数値として読めません。")
     if len(numbers) > 1:
-        raise ValueError(f"「{raw}」には数値が複数あり、どれが値か決められません。")
+        raise ValueError(f"「{quote(raw)}」には数値が複数あり、どれが値か決められません。")
     number = numbers[0]
-    value = _decimal(number.group(0))
+    value = check_bounds(_decimal(number.group(0)), raw)
     prefix = outside[: number.start()].strip()
     rest = outside[number.end() :].strip()
 
