@@ -8,14 +8,13 @@ staff read them.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from plans.importers.safety import csv_bytes, workbook_bytes
 from plans.services import rating
 from plans.services.presentation import format_number, format_rate
 from plans.services.progress import KpiProgress
@@ -183,10 +182,7 @@ def export_table(table: tables.Table, export_format: str) -> tuple[bytes, str]:
     """
     rows = list(table.as_values())
     if export_format == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
-        # A BOM so that Excel opens the Japanese text as UTF-8.
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
+        return csv_bytes(rows, lineterminator="\r\n"), "text/csv; charset=utf-8"
     if export_format == "xlsx":
         return rows_to_xlsx(rows), XLSX
     raise ValueError(f"unknown export format {export_format!r}")
@@ -210,6 +206,4 @@ def rows_to_xlsx(rows: Sequence[Sequence], title: str = "KPI") -> bytes:
             40 if index == 2 else max(10, len(str(header)) * 2 + 2)
         )
     sheet.freeze_panes = "C2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -18,6 +18,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from plans.services.notation import format_era_year, format_year, parse_year
 from plans.services.presentation import format_number
 
+from . import limits
+from .safety import workbook_bytes
 from .workbook import cell_text
 
 SHEET = "入力"
@@ -27,6 +29,7 @@ FIXED = ["KPI番号", "計画", "KPIコード", "指標名", "単位", "担当�
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 PAST_YEARS = 5
+ID = re.compile(r"[0-9]{1,18}")  # a KPI number or version: ASCII digits a database integer holds
 
 
 def input_header(year: int) -> str:
@@ -99,9 +102,7 @@ def write_entry_workbook(rows, year: int, *, title: str) -> bytes:
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
     _instructions(workbook, year, title)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _instructions(workbook: Workbook, year: int, title: str) -> None:
@@ -129,17 +130,43 @@ def _instructions(workbook: Workbook, year: int, title: str) -> None:
 
 
 def read_entry_workbook(content: bytes):
-    """(year, submissions, problems) from an uploaded entry workbook; never writes."""
+    """(year, submissions, problems) from an uploaded entry workbook; never writes.
+
+    The file is refused before parsing when it breaks a limit (``limits.workbook_problem``), and
+    while reading at a formula, past ``UPLOAD_MAX_ROWS`` rows or at a damaged sheet; each cell is
+    checked against the column it is stored in (``limits.text_problem``).
+    """
+    refusal = limits.workbook_problem(content)
+    if refusal:
+        return None, [], [refusal]
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        return None, [], [f"Excelファイル（.xlsx）として読めません: {type(error).__name__}"]
+    try:
+        return _read_entry_sheet(workbook)
+    except limits.UploadRefused as error:
+        return None, [], [str(error)]
+    finally:
+        workbook.close()
+
+
+def _column_limits(headers: list[str], value_header: str) -> dict[int, int]:
+    """The most characters each stored column holds: the value (Actual.raw), the note and the KPI name."""
+    from plans.models import Actual, Kpi
+
+    stored = {value_header: (Actual, "raw"), "備考": (Actual, "note"), "指標名": (Kpi, "name")}
+    return {headers.index(name): limits.field_limit(*field) for name, field in stored.items()}
+
+
+def _read_entry_sheet(workbook):
     from plans.services.actuals import Submission
 
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # not a workbook at all
-        return None, [], [f"Excelファイル（.xlsx）として読めません: {error}"]
     if SHEET not in workbook.sheetnames:
         return None, [], [f"シート「{SHEET}」がありません。システムからダウンロードしたファイルを使ってください。"]
-    rows = workbook[SHEET].iter_rows(values_only=True)
-    headers = [cell_text(value) for value in next(rows, ())]
+    rows = limits.sheet_rows(workbook[SHEET], SHEET)
+    _number, header_row = next(rows, (1, ()))
+    headers = [cell_text(value) for value in header_row]
     problems = [
         f"シート「{SHEET}」: 「{name}」列がありません。"
         for name in ("KPI番号", "指標名", "状態", "備考", "版")
@@ -156,28 +183,37 @@ def read_entry_workbook(content: bytes):
         return None, [], [f"シート「{SHEET}」 1行目: 入力年度が読めません（{error}）"]
     column = {name: headers.index(name) for name in ("KPI番号", "指標名", "状態", "備考", "版")}
     column["value"] = headers.index(value_headers[0])
+    stored_limits = _column_limits(headers, value_headers[0])
     submissions = []
-    for number, values in enumerate(rows, start=2):
-        values = list(values) + [None] * (len(headers) - len(values))
+    for number, values in rows:
+        texts = [cell_text(value) for value in values]
+        texts += [""] * (len(headers) - len(texts))
         where = f"シート「{SHEET}」 {number}行目"
-        kpi_text = cell_text(values[column["KPI番号"]])
-        if not kpi_text and not any(cell_text(value) for value in values):
+        cell_problems = [
+            f"{where}「{limits.column_name(index, headers)}」列: {problem}"
+            for index, text in enumerate(texts)
+            if (problem := limits.text_problem(text, limit=stored_limits.get(index)))
+        ]
+        if cell_problems:
+            problems += cell_problems
             continue
-        if not kpi_text.isdigit():
-            problems.append(f"{where}: KPI番号「{kpi_text}」が読めません。")
+        kpi_text = texts[column["KPI番号"]]
+        if not kpi_text and not any(texts):
             continue
-        version_text = cell_text(values[column["版"]]) or "0"
+        if not ID.fullmatch(kpi_text):
+            problems.append(f"{where}: KPI番号「{kpi_text[:20]}」が読めません。")
+            continue
+        version_text = texts[column["版"]] or "0"
         submissions.append(
             Submission(
                 kpi_id=int(kpi_text),
                 year=year,
-                text=cell_text(values[column["value"]]),
-                status=cell_text(values[column["状態"]]),
-                note=cell_text(values[column["備考"]]),
-                version=int(version_text) if version_text.isdigit() else -1,
+                text=texts[column["value"]],
+                status=texts[column["状態"]],
+                note=texts[column["備考"]],
+                version=int(version_text) if ID.fullmatch(version_text) else -1,
                 where=where,
-                name=cell_text(values[column["指標名"]]),
+                name=texts[column["指標名"]],
             )
         )
-    workbook.close()
     return year, submissions, problems

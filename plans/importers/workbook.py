@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +17,25 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import schema
+from plans.models import (
+    Actual,
+    Department,
+    Goal,
+    Kpi,
+    Municipality,
+    OfficialRating,
+    Package,
+    Plan,
+    PolicyDirection,
+    Project,
+    ProjectBudget,
+    ProjectReview,
+    RatingLabel,
+    YearlyTarget,
+)
+
+from . import limits, schema
+from .safety import restore_text, workbook_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 REQUIRED_FILL = PatternFill("solid", fgColor="F9E0C7")
@@ -33,12 +52,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"シート「{self.sheet}」"
+        where = f"シート「{self.sheet}」" if self.sheet else "ファイル"
         if self.row:
             where += f" {self.row}行目"
         if self.column:
             where += f"「{self.column}」列"
-        value = f"（値: {self.value}）" if self.value else ""
+        value = f"（値: {_shortened(self.value)}）" if self.value else ""
         return f"{where}: {self.message}{value}"
 
 
@@ -57,24 +76,40 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return "○" if value else ""
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        # A spreadsheet holds 15 significant digits: 0.1 + 0.2 computed there is 0.3.
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+    return restore_text(str(value).strip())
 
 
 def read_workbook(content: bytes) -> tuple[dict, list[Problem]]:
     """Rows of every sheet ({"plan": {...}, key: [row]}) and the problems of the file's shape.
 
-    Each table row carries ``_row``, its row number in the sheet, for error messages.
+    Each table row carries ``_row``, its row number in the sheet, for error messages. The file is
+    refused before parsing when it breaks a limit (``limits.workbook_problem``); every cell is
+    checked against the column it is stored in (``STORED_IN``) and ``limits.text_problem``.
+    Formulas are read as formulas (``data_only=False``) so that they are refused, not run.
     """
-    problems: list[Problem] = []
+    refusal = limits.workbook_problem(content)
+    if refusal:
+        return {}, [Problem("", None, "", "", refusal)]
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        return {}, [Problem("", None, "", "", f"Excelファイル（.xlsx）として読めません: {error}")]
+        return {}, [Problem("", None, "", "", f"Excelファイル（.xlsx）として読めません: {type(error).__name__}")]
+    try:
+        return _read_sheets(workbook)
+    except limits.UploadRefused as error:
+        return {}, [Problem(error.sheet, error.row, "", "", error.message)]
+    finally:
+        workbook.close()
+
+
+def _read_sheets(workbook) -> tuple[dict, list[Problem]]:
+    problems: list[Problem] = []
     rows: dict = {}
     names = set(workbook.sheetnames)
     plan_sheet = schema.PLAN
@@ -86,12 +121,17 @@ def read_workbook(content: bytes) -> tuple[dict, list[Problem]]:
     else:
         headers = {column.header: column for column in plan_sheet.columns}
         plan: dict[str, str] = {}
-        for index, row in enumerate(workbook[plan_sheet.title].iter_rows(values_only=True), start=1):
-            label = cell_text(row[0]) if row else ""
+        for index, row in limits.sheet_rows(workbook[plan_sheet.title], plan_sheet.title):
+            texts = [cell_text(value) for value in row]
+            label = texts[0] if texts else ""
+            column = headers.get(label)
+            for position, text in enumerate(texts):
+                stored = column.key if column and position == 1 else None
+                problems += _cell_problems(plan_sheet, index, stored, limits.column_name(position, ()), text)
             if index == 1 and label == "項目":
                 continue
-            if label in headers:
-                plan[headers[label].key] = cell_text(row[1]) if len(row) > 1 else ""
+            if column:
+                plan[column.key] = texts[1] if len(texts) > 1 else ""
         for column in plan_sheet.columns:
             if column.required and not plan.get(column.key):
                 problems.append(Problem(plan_sheet.title, None, column.header, "", "必須の項目が空です。"))
@@ -101,27 +141,115 @@ def read_workbook(content: bytes) -> tuple[dict, list[Problem]]:
         if sheet.title not in names:
             problems.append(Problem(sheet.title, None, "", "", "シートがありません。"))
             continue
-        iterator = workbook[sheet.title].iter_rows(values_only=True)
-        header_row = next(iterator, None) or ()
-        positions = {cell_text(header): index for index, header in enumerate(header_row) if cell_text(header)}
+        iterator = limits.sheet_rows(workbook[sheet.title], sheet.title)
+        _number, header_row = next(iterator, (1, ()))
+        header_texts = [cell_text(header) for header in header_row]
+        positions = {text: index for index, text in enumerate(header_texts) if text}
         missing = [column for column in sheet.columns if column.required and column.header not in positions]
         for column in missing:
             problems.append(Problem(sheet.title, 1, column.header, "", "必須の列がありません。"))
         if missing:
             continue
-        for number, values in enumerate(iterator, start=2):
-            row = {
-                column.key: cell_text(values[positions[column.header]])
-                if column.header in positions and positions[column.header] < len(values)
-                else ""
-                for column in sheet.columns
-            }
+        keys = {positions[column.header]: column.key for column in sheet.columns if column.header in positions}
+        for number, values in iterator:
+            texts = [cell_text(value) for value in values]
+            for index, text in enumerate(texts):
+                header = limits.column_name(index, header_texts)
+                problems += _cell_problems(sheet, number, keys.get(index), header, text)
+            row = {key: texts[index] if index < len(texts) else "" for index, key in keys.items()}
+            row.update({column.key: "" for column in sheet.columns if column.key not in row})
             if not any(row.values()):
                 continue
             row["_row"] = number
             rows[sheet.key].append(row)
-    workbook.close()
     return rows, problems
+
+
+# Where each text column of the plan workbook is stored, so that it is checked against the column's
+# length before anything is saved. List columns (``、``-separated names) store each item.
+STORED_IN = {
+    ("plan", "slug"): (Plan, "slug"),
+    ("plan", "title"): (Plan, "title"),
+    ("plan", "municipality"): (Municipality, "name"),
+    ("plan", "revised"): (Plan, "revised_label"),
+    ("plan", "source"): (Plan, "source_document"),
+    ("plan", "note"): (Plan, "note"),
+    ("rating_scale", "label"): (RatingLabel, "label"),
+    ("rating_scale", "meaning"): (RatingLabel, "meaning"),
+    ("goals", "kind_label"): (Goal, "kind_label"),
+    ("goals", "title"): (Goal, "title"),
+    ("goals", "basic_direction"): (Goal, "basic_direction"),
+    ("goals", "aim"): (Goal, "aim"),
+    ("directions", "code"): (PolicyDirection, "code"),
+    ("directions", "title"): (PolicyDirection, "title"),
+    ("directions", "summary"): (PolicyDirection, "summary"),
+    ("directions", "group"): (PolicyDirection, "group"),
+    ("packages", "title"): (Package, "title"),
+    ("packages", "summary"): (Package, "summary"),
+    ("projects", "code"): (Project, "code"),
+    ("projects", "title"): (Project, "title"),
+    ("projects", "group"): (Project, "group"),
+    ("projects", "purpose"): (Project, "purpose"),
+    ("projects", "main_actions"): (Project, "main_actions"),
+    ("projects", "lead_role"): (Project, "lead_role"),
+    ("projects", "partner_role"): (Project, "partner_role"),
+    ("projects", "sections"): (Project, "sections"),
+    ("projects", "note"): (Project, "note"),
+    ("budgets", "amount"): (ProjectBudget, "amount_raw"),
+    ("reviews", "carried_out"): (ProjectReview, "carried_out_raw"),
+    ("reviews", "done"): (ProjectReview, "done"),
+    ("reviews", "summary"): (ProjectReview, "summary"),
+    ("reviews", "rating"): (ProjectReview, "rating_label"),
+    ("kpis", "code"): (Kpi, "code"),
+    ("kpis", "name"): (Kpi, "name"),
+    ("kpis", "unit"): (Kpi, "unit"),
+    ("kpis", "department"): (Department, "name"),
+    ("kpis", "baseline"): (Kpi, "baseline_raw"),
+    ("kpis", "baseline_note"): (Kpi, "baseline_note"),
+    ("kpis", "target"): (Kpi, "target_raw"),
+    ("kpis", "target_note"): (Kpi, "target_note"),
+    ("kpis", "link_label"): (Kpi, "predecessor_label"),
+    ("kpis", "next_plan_label"): (Kpi, "dropped_label"),
+    ("kpis", "note"): (Kpi, "note"),
+    ("yearly_targets", "value"): (YearlyTarget, "raw"),
+    ("actuals", "value"): (Actual, "raw"),
+    ("actuals", "note"): (Actual, "note"),
+    ("ratings", "label"): (OfficialRating, "label"),
+    ("ratings", "as_of"): (OfficialRating, "as_of"),
+}
+STORED_ITEMS_IN = {
+    ("plan", "partners"): (Municipality, "name"),
+    ("projects", "municipalities"): (Municipality, "name"),
+    ("projects", "departments"): (Department, "name"),
+}
+LIST_SEPARATORS = re.compile(r"[、,，・/]")  # as services.imports.split_list splits them
+
+
+def _cell_problems(sheet: schema.Sheet, row: int, key: str | None, column: str, text: str) -> list[Problem]:
+    """The problems of one cell: any cell (limits.text_problem), and a stored column's length."""
+    column = sheet.column(key).header if key else column
+    stored = STORED_IN.get((sheet.key, key))
+    limit = limits.field_limit(*stored) if stored else None
+    problem = limits.text_problem(text, limit=limit)
+    if problem is None and (sheet.key, key) in STORED_ITEMS_IN:
+        item_limit = limits.field_limit(*STORED_ITEMS_IN[(sheet.key, key)])
+        problem = next(
+            (
+                f"「{item.strip()[:20]}…」が長すぎます（上限 {item_limit:,}文字）。"
+                for item in LIST_SEPARATORS.split(text)
+                if len(item.strip()) > item_limit
+            ),
+            None,
+        )
+    if problem is None:
+        return []
+    return [Problem(sheet.title, row, column, text, problem)]
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    """A cell's text for a message: long text is cut, control characters shown as ``?``."""
+    text = limits.CONTROL_CHARACTERS.sub("?", text)
+    return text if len(text) <= limit else text[:limit] + f"…（全{len(text):,}文字）"
 
 
 def _write_instructions(workbook: Workbook) -> None:
@@ -183,9 +311,7 @@ def write_workbook(rows: dict) -> bytes:
                 cell.number_format = "@"
                 cell.alignment = Alignment(wrap_text=False, vertical="top")
         sheet.freeze_panes = "A2"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_bytes(workbook)
 
 
 def comparable(rows: dict) -> dict:

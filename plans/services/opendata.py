@@ -16,14 +16,13 @@ The CSV follows the national rules for machine-readable government data
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from plans.importers import schema
+from plans.importers.safety import csv_bytes
 
 from . import rating
 from .exports import _attachment_code, plan_document, plan_rows, year_text
@@ -31,7 +30,6 @@ from .presentation import format_rate
 from .progress import KpiValues, evaluate_kpi, kpi_values, plan_scale
 from .public_summary import kpi_years
 
-CSV_ENCODING = "utf-8-sig"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
@@ -218,12 +216,7 @@ def plan_csv_rows(slug: str) -> list[dict]:
 
 def write_csv(rows: Iterable[dict]) -> bytes:
     """UTF-8 with BOM, CRLF, a header row of Japanese column names, then the rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
-    for row in rows:
-        writer.writerow([row.get(column.key, "") for column in CSV_COLUMNS])
-    return buffer.getvalue().encode(CSV_ENCODING)
+    return csv_bytes([CSV_HEADERS, *([row.get(column.key, "") for column in CSV_COLUMNS] for row in rows)])
 
 
 def plan_csv(slug: str) -> bytes:

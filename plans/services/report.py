@@ -14,13 +14,14 @@ loads everything in a fixed number of queries. Every figure comes from ``overvie
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from plans.importers.safety import workbook_bytes
 
 from . import rating
 from .notation import format_era_year, format_year
@@ -539,9 +540,7 @@ def report_workbook(report: EvaluationReport) -> bytes:
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 class _SheetWriter:
