@@ -15,3 +15,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("plans.urls")),
 ]
+
+# The other error pages are Django's default views with our templates (templates/400.html …).
+handler403 = "plans.views.errors.permission_denied"

@@ -1,0 +1,50 @@
+"""Middleware: a 503 page instead of a 500 when the database is locked or down."""
+
+import logging
+
+from django.db import connections
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait: longer than SQLite's busy timeout, short for a restart.
+RETRY_AFTER_SECONDS = 30
+
+
+def close_broken_connections() -> None:
+    """Close every open database connection that no longer answers.
+
+    The next query on a closed connection opens a new one, so the app recovers by itself once the
+    database is back, without a restart. A connection that still answers (SQLite that was only
+    locked) is kept.
+    """
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with ``Retry-After`` when a view meets ``OperationalError`` or ``InterfaceError``.
+
+    These mean the database cannot be used right now (SQLite "database is locked", PostgreSQL
+    down or restarting), not that the request is wrong: the error is logged, broken connections
+    are closed, and the visitor sees 503.html. The page is rendered without the request, as the
+    context processors would query the database again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable for %s %s: %s", request.method, request.path, exception, exc_info=exception)
+        close_broken_connections()
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
