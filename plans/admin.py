@@ -31,7 +31,7 @@ from .models import (
     YearlyTarget,
 )
 from .services import access
-from .services.actuals import STATUS_LABELS
+from .services.actuals import STATUS_LABELS, read_value, year_outside_plan
 from .services.exports import plan_rows
 from .services.imports import import_plan_workbook
 from .services.progress import evaluate_kpi, kpi_values
@@ -58,6 +58,14 @@ class PlanScopedAdmin(admin.ModelAdmin):
     def may_change(self, user, obj) -> bool:
         return access.can_change_plan(user, self.plan_of(obj))
 
+    def has_view_permission(self, request, obj=None):
+        """Only rows of the plans the login may see: the history views (django-simple-history
+        falls back to the history rows of an object it cannot find) ask this with the object."""
+        allowed = super().has_view_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if not allowed or obj is None or request.user.is_superuser:
@@ -76,18 +84,60 @@ class PlanScopedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class MunicipalityScopedAdmin(admin.ModelAdmin):
+    """Staff see and change only their own municipality's rows; only a superuser adds a
+    municipality or touches another one."""
+
+    municipality_path = "pk"  # lookup from the model to its Municipality
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        municipality = access.municipality_of(request.user)
+        return queryset.filter(**{self.municipality_path: municipality.pk}) if municipality else queryset.none()
+
+    def _own(self, request, obj) -> bool:
+        return obj is None or request.user.is_superuser or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._own(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._own(request, obj)
+
+
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "code", "name_kana", "name_romaji"]
     search_fields = ["name", "name_kana", "name_romaji", "code"]
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(MunicipalityScopedAdmin):
+    municipality_path = "municipality_id"
     list_display = ["name", "municipality"]
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
     search_fields = ["name"]
+
+    def get_list_filter(self, request):
+        return super().get_list_filter(request) if request.user.is_superuser else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "municipality" and not request.user.is_superuser:
+            municipality = access.municipality_of(request.user)
+            kwargs["queryset"] = Municipality.objects.filter(pk=municipality.pk if municipality else None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class RatingLabelInline(admin.TabularInline):
@@ -337,15 +387,20 @@ class ActualAdminForm(forms.ModelForm):
         self.fields["seen_version"].initial = self.instance.version if self.instance.pk else 0
 
     def clean(self):
-        from plans.services.actuals import read_value
-
         cleaned = super().clean()
         if self.instance.pk:
-            current = Actual.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if cleaned.get("seen_version") not in (None, current):
+            # Locked until the admin's transaction ends, so two saves of one actual queue and the
+            # second one meets the first one's version (the entry page's rule).
+            current = (
+                Actual.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            )
+            if cleaned.get("seen_version") is None or cleaned["seen_version"] != current:
                 raise forms.ValidationError(
                     _("Someone else saved this actual after you opened it. Reload the page to see the latest value.")
                 )
+        kpi, year = cleaned.get("kpi"), cleaned.get("year")
+        if kpi is not None and year is not None and (problem := year_outside_plan(kpi, year)):
+            raise forms.ValidationError({"year": problem})
         status = "" if cleaned.get("status") in (None, "measured", "blank") else cleaned.get("status")
         try:
             self.parsed = read_value(cleaned.get("raw", ""), status)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans.importers import schema
@@ -510,8 +511,14 @@ HISTORY_MODELS = {Kpi, YearlyTarget, Actual, OfficialRating, ProjectReview}
 
 
 def _sync(model, existing: dict, wanted: dict, result: ImportResult, user=None) -> dict:
-    """Make the rows ``existing`` (key -> instance) into ``wanted`` (key -> field values), in bulk."""
+    """Make the rows ``existing`` (key -> instance) into ``wanted`` (key -> field values), in bulk.
+
+    A versioned row (an actual) that changes gets a new version and update time, as any other
+    write gives it, so that an entry form opened before the import cannot overwrite it silently.
+    """
     to_create, to_update, changed_fields = [], [], set()
+    versioned = any(field.name == "version" for field in model._meta.concrete_fields)
+    now = timezone.now()
     for key, values in wanted.items():
         instance = existing.pop(key, None)
         if instance is None:
@@ -521,6 +528,10 @@ def _sync(model, existing: dict, wanted: dict, result: ImportResult, user=None) 
         if changed:
             for name in changed:
                 setattr(instance, name, values[name])
+            if versioned:
+                instance.version += 1
+                instance.updated_at = now
+                changed += ["version", "updated_at"]
             to_update.append(instance)
             changed_fields.update(changed)
     stale = [instance.pk for instance in existing.values()]

@@ -1,0 +1,138 @@
+"""Regression tests of the admin findings: history views scoped to the login's plans (finding 1),
+the actual form checks the version and the year with the entry page's rule (finding 8), plan
+import bumps versions (finding 6), and municipalities and departments are the login's own."""
+
+import pytest
+
+from plans.models import Actual, Department, Kpi, Municipality, ProjectReview
+from plans.services.exports import plan_rows
+from plans.services.imports import import_plan_rows
+from plans.services.notation import parse_year
+from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
+
+pytestmark = pytest.mark.django_db
+REFUSED = (302, 403, 404)
+
+
+@pytest.fixture
+def ogori_actual(seed):
+    """An unpublished-looking actual of 小郡市 with a note only its staff may read."""
+    actual = Actual.objects.filter(kpi__plan__slug="ogori-strategy-2", kpi__department__name="商工観光課").first()
+    actual.note = "未公表の内部メモ"
+    actual.version += 1
+    actual.save()
+    return actual
+
+
+@pytest.fixture(params=[DEPARTMENT_STAFF, PLANNER, ADMINISTRATOR])
+def ukiha_staff(request, seed):
+    departments = list(Department.objects.filter(municipality__name="うきは市").values_list("name", flat=True)[:2])
+    return make_staff(f"ukiha-{request.param}", request.param, municipality="うきは市", departments=departments)
+
+
+def test_history_views_refuse_another_municipalitys_rows(client, ukiha_staff, ogori_actual):
+    client.force_login(ukiha_staff)
+    review = (
+        ProjectReview.objects.filter(project__plan__municipality__name="小郡市").first()
+        or ProjectReview.objects.exclude(project__plan__municipality__name="うきは市")
+        .exclude(project__plan__partners__name="うきは市")
+        .first()
+    )
+    objects = {"actual": ogori_actual, "kpi": ogori_actual.kpi}
+    if review is not None:
+        objects["projectreview"] = review
+    for model, obj in objects.items():
+        record = type(obj).history.filter(id=obj.pk).first()
+        for url in (
+            f"/admin/plans/{model}/{obj.pk}/history/",
+            f"/admin/plans/{model}/{obj.pk}/history/{record.history_id}/",
+        ):
+            response = client.get(url)
+            assert response.status_code in REFUSED, url
+            assert "未公表の内部メモ" not in response.content.decode(), url
+        response = client.post(f"/admin/plans/{model}/{obj.pk}/history/{record.history_id}/", {"raw": "1"})
+        assert response.status_code in REFUSED
+    assert Actual.objects.get(pk=ogori_actual.pk).note == "未公表の内部メモ"
+
+
+def test_history_views_still_serve_the_logins_own_rows(client, seed, ogori_actual):
+    client.force_login(make_staff("shoko", DEPARTMENT_STAFF, departments=["商工観光課"]))
+    assert client.get(f"/admin/plans/actual/{ogori_actual.pk}/history/").status_code == 200
+
+
+def change_actual(client, actual, **data):
+    return client.post(
+        f"/admin/plans/actual/{actual.pk}/change/",
+        {"kpi": actual.kpi_id, "year": actual.year, "raw": "1人", "status": "measured", "note": "", **data},
+    )
+
+
+@pytest.fixture
+def shoko_client(client, seed):
+    client.force_login(make_staff("shoko", DEPARTMENT_STAFF, departments=["商工観光課"]))
+    return client
+
+
+def test_the_admin_actual_form_refuses_a_save_without_the_version(shoko_client, ogori_actual):
+    response = change_actual(shoko_client, ogori_actual)
+    assert response.status_code == 200
+    assert "ほかの人" in response.content.decode() or "Someone else" in response.content.decode()
+    assert Actual.objects.get(pk=ogori_actual.pk).raw == ogori_actual.raw
+
+
+def test_the_admin_actual_form_refuses_a_stale_version(shoko_client, ogori_actual):
+    response = change_actual(shoko_client, ogori_actual, seen_version=ogori_actual.version - 1)
+    assert response.status_code == 200
+    assert Actual.objects.get(pk=ogori_actual.pk).raw == ogori_actual.raw
+
+
+def test_the_admin_actual_form_refuses_a_year_outside_the_plan(shoko_client, ogori_actual):
+    response = change_actual(shoko_client, ogori_actual, year=2150, seen_version=ogori_actual.version)
+    assert response.status_code == 200
+    assert "期間外" in response.content.decode()
+    assert Actual.objects.get(pk=ogori_actual.pk).year == ogori_actual.year
+
+
+def test_the_admin_actual_form_saves_with_the_current_version_and_bumps_it(shoko_client, ogori_actual):
+    response = change_actual(shoko_client, ogori_actual, seen_version=ogori_actual.version)
+    assert response.status_code == 302
+    saved = Actual.objects.get(pk=ogori_actual.pk)
+    assert (saved.raw, saved.version) == ("1人", ogori_actual.version + 1)
+
+
+def test_plan_import_bumps_the_version_so_a_stale_entry_form_cannot_overwrite(client, seed, ogori_actual):
+    shoko = make_staff("shoko", DEPARTMENT_STAFF, departments=["商工観光課"])
+    seen = ogori_actual.version
+    rows = plan_rows("ogori-strategy-2")
+    kpi = ogori_actual.kpi
+    row = next(
+        row for row in rows["actuals"] if row["kpi"] == kpi.code and parse_year(row["year"]) == ogori_actual.year
+    )
+    row["value"] = "4,321人"
+    import_plan_rows(rows)
+    imported = Actual.objects.get(pk=ogori_actual.pk)
+    assert imported.raw == "4,321人" and imported.version == seen + 1
+    client.force_login(shoko)
+    department = kpi.department
+    response = client.post(
+        f"/staff/entry/departments/{department.pk}/{ogori_actual.year}/",
+        {"kpi": [str(kpi.pk)], f"value-{kpi.pk}": "1人", f"version-{kpi.pk}": str(seen)},
+    )
+    assert "ほかの人が先に保存" in response.content.decode()
+    assert Actual.objects.get(pk=ogori_actual.pk).raw == "4,321人"
+
+
+def test_an_administrator_changes_only_its_own_municipality_and_departments(client, seed):
+    client.force_login(make_staff("ukiha-admin", ADMINISTRATOR, municipality="うきは市"))
+    ogori = Municipality.objects.get(name="小郡市")
+    department = Department.objects.filter(municipality=ogori).first()
+    assert client.get(f"/admin/plans/municipality/{ogori.pk}/change/").status_code in REFUSED
+    assert (
+        client.post(f"/admin/plans/department/{department.pk}/change/", {"name": "乗っ取り課"}).status_code in REFUSED
+    )
+    assert client.get("/admin/plans/municipality/add/").status_code == 403
+    assert Department.objects.get(pk=department.pk).name == department.name
+    assert "小郡市" not in client.get("/admin/plans/department/").content.decode()
+    own = Municipality.objects.get(name="うきは市")
+    assert client.get(f"/admin/plans/municipality/{own.pk}/change/").status_code == 200
+    assert Kpi.objects.exists()
