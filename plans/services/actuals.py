@@ -115,6 +115,17 @@ def _year_span(kpi, plan) -> tuple[int, int]:
     return low, high
 
 
+def year_outside_plan(kpi, year: int) -> str:
+    """Why ``year`` can hold no actual of ``kpi`` (outside its plan and its baseline and target
+    years), or "" when it can: the one rule of the entry page, the workbook and the admin."""
+    low, high = _year_span(kpi, kpi.plan)
+    if low <= year <= high:
+        return ""
+    return (
+        f"{notation.format_year(year)}は計画の期間外です（{notation.format_year(low)}〜{notation.format_year(high)}）。"
+    )
+
+
 def entry_kpis(user, *, department_id: int | None = None, plan_id: int | None = None):
     """The KPIs a login may enter, optionally for one department or plan, with their values."""
     from django.db.models import Prefetch
@@ -205,12 +216,8 @@ def preview(user, submissions: Iterable[Submission]) -> Preview:
                 "KPIの列は書き換えないでください。"
             )
             continue
-        low, high = _year_span(kpi, kpi.plan)
-        if not low <= submission.year <= high:
-            result.problems.append(
-                f"{where}{notation.format_year(submission.year)}は計画の期間外です"
-                f"（{notation.format_year(low)}〜{notation.format_year(high)}）。"
-            )
+        if problem := year_outside_plan(kpi, submission.year):
+            result.problems.append(f"{where}{problem}")
             continue
         if (submission.kpi_id, submission.year) in seen:
             result.problems.append(f"{where}同じKPI・年度が2回あります。")
