@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "plans",
+    "staff",  # after django.contrib.auth: its admin.py replaces the User and Group admins
 ]
 
 MIDDLEWARE = [
@@ -143,7 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:home"
+LOGOUT_REDIRECT_URL = "plans:plan-list"
 
 # Lock an account and address out after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))

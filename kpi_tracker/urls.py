@@ -10,6 +10,7 @@ admin.site.index_title = "管理メニュー"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("staff/", include("staff.urls")),
     path("staff/dashboard/", include("plans.dashboard_urls")),
     path("staff/entry/", include("plans.entry_urls")),
     path("api/v1/", api.urls),

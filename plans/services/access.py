@@ -7,7 +7,8 @@ Roles are Django groups, created by ``ensure_roles`` after every migrate:
 * planners (企画担当) change everything in the plans their municipality leads (structure,
   targets, official ratings, publication), and in a regional plan led by another municipality
   only the rows of their own municipality's departments;
-* administrators (システム管理者) manage users, municipalities and departments.
+* administrators (システム管理者) manage the logins of their municipality (on the accounts pages,
+  ``services.accounts``), municipalities and departments.
 
 A login's municipality and departments come from its ``StaffProfile``. Superusers reach all.
 Every view, admin page, upload and export asks these functions; none decides on its own.
@@ -47,10 +48,10 @@ ROLE_PERMISSIONS = {
     + ["plans.view_department", "plans.view_municipality"],
     ADMINISTRATOR: [
         f"{app}.{action}_{model}"
+        # Not auth.user, auth.group or plans.staffprofile: logins are managed on the accounts
+        # pages (services.accounts), scoped to the administrator's municipality; the Django
+        # admin's user form could set is_superuser and reach every municipality.
         for app, model in (
-            ("auth", "user"),
-            ("auth", "group"),
-            ("plans", "staffprofile"),
             ("plans", "municipality"),
             ("plans", "department"),
         )

@@ -31,9 +31,7 @@ def requested_year(request) -> int | None:
 
 
 class StaffDashboardMixin(LoginRequiredMixin):
-    """Logged-in staff only (others go to the admin login, or get 403); plans the user may see."""
-
-    login_url = "admin:login"
+    """Logged-in staff only (others go to the staff login, or get 403); plans the user may see."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.is_staff:

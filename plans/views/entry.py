@@ -49,7 +49,7 @@ def default_entry_year(today=None) -> int:
 
 
 class StaffRequiredMixin(LoginRequiredMixin):
-    login_url = "admin:login"
+    """Logged-in staff with a role (others go to the staff login, settings.LOGIN_URL, or get 403)."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not access.roles_of(request.user):

@@ -534,7 +534,6 @@ class PublicationView(LoginRequiredMixin, View):
     (``access.can_change_plan``) again.
     """
 
-    login_url = "admin:login"
     template_name = "plans/public/publication.html"
 
     def dispatch(self, request, *args, **kwargs):

@@ -49,11 +49,18 @@ def change_actual(client, actual, raw):
 # --- anonymous ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/staff/entry/", "/staff/entry/upload/", "/admin/plans/actual/"])
-def test_anonymous_is_sent_to_the_login(client, seed, url):
+@pytest.mark.parametrize(
+    ("url", "login"),
+    [
+        ("/staff/entry/", "/staff/login/"),
+        ("/staff/entry/upload/", "/staff/login/"),
+        ("/admin/plans/actual/", "/admin/login/"),
+    ],
+)
+def test_anonymous_is_sent_to_the_login(client, seed, url, login):
     response = client.get(url)
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert response["Location"].startswith(login)
 
 
 # --- department staff ----------------------------------------------------------------------------
@@ -178,7 +185,8 @@ def test_partner_staff_edit_only_their_own_municipalitys_rows_of_a_regional_plan
 def test_administrator_manages_users_but_not_actuals(client, seed, strategy_actual):
     admin_user = make_staff("sysadmin", ADMINISTRATOR)
     login(client, admin_user)
-    assert client.get("/admin/auth/user/").status_code == 200
+    assert client.get("/staff/accounts/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 403  # the admin's user form is the superuser's
     assert change_actual(client, strategy_actual, "5人").status_code == 403
     assert client.get("/staff/entry/upload/").status_code == 200
     response = client.post(

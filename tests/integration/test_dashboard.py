@@ -61,7 +61,7 @@ def plan_url(slug, name="dashboard:plan", *args, query=""):
 def test_anonymous_users_are_sent_to_the_staff_login(client, seed):
     response = client.get(plan_url(H29))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
+    assert response["Location"].startswith(reverse("staff:login"))
 
 
 def test_logged_in_users_who_are_not_staff_are_refused(client, seed):

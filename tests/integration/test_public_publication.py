@@ -29,7 +29,7 @@ def draft(seed):
 
 def test_anonymous_visitors_are_sent_to_the_login(client, seed):
     response = client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/staff/login/")
 
 
 def test_a_login_that_is_not_staff_is_refused(client, seed, django_user_model):

@@ -1,0 +1,249 @@
+"""Staff logins in the product: log in and out, set or reset a password, the staff home, and the
+accounts pages where an administrator (システム管理者) manages its municipality's logins.
+
+The accounts views find a login only among ``accounts.manageable_users`` (404 for any other) and
+call ``plans.services.accounts`` for every write, which checks the same rules again.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from plans.services import access, accounts
+from plans.services.todo import DepartmentTodo, entry_todo
+from plans.views.entry import StaffRequiredMixin, default_entry_year, departments_for
+
+from .forms import AccountForm, InviteForm
+
+NOT_SENT = gettext_lazy("The login was created but the invitation could not be sent. Send it again from the list.")
+
+
+class StaffLoginView(auth_views.LoginView):
+    """Django's login (django-axes counts failures through the request it passes on)."""
+
+    template_name = "staff/login.html"
+
+
+class StaffLogoutView(auth_views.LogoutView):
+    """Log out (POST only); lands on the public home (``LOGOUT_REDIRECT_URL``)."""
+
+
+class JapaneseMailForm(PasswordResetForm):
+    """The password-reset mail, always in the site's language (Japanese)."""
+
+    def send_mail(self, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            super().send_mail(*args, **kwargs)
+
+
+class PasswordForgotView(auth_views.PasswordResetView):
+    """「パスワードを忘れた場合」: mail a link to set a new password (same page as the invitation)."""
+
+    form_class = JapaneseMailForm
+    template_name = "staff/password_reset.html"
+    email_template_name = "staff/email/password_reset.txt"
+    subject_template_name = "staff/email/password_reset_subject.txt"
+    success_url = reverse_lazy("staff:password-reset-sent")
+
+
+class PasswordForgotSentView(auth_views.PasswordResetDoneView):
+    template_name = "staff/password_reset_sent.html"
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Set a password from an invitation or reset link, then land on the staff home logged in.
+
+    A deactivated login's link does not work: deactivating must not be undone by an old mail.
+    """
+
+    template_name = "staff/password_set.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("staff:home")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is set. You are logged in."))
+        return response
+
+
+class StaffHomeView(StaffRequiredMixin, TemplateView):
+    """What a login has to do: each department's KPIs of the entry year (owned, entered, 集計中,
+    missing), the plans it may open, and links by role. Queries do not grow with departments or KPIs."""
+
+    template_name = "staff/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        year = default_entry_year()
+        todo = entry_todo(user, year)
+        roles = access.roles_of(user)
+        return {
+            **super().get_context_data(**kwargs),
+            "year": year,
+            "departments": [
+                (department, todo.get(department.pk, DepartmentTodo(department.pk)))
+                for department in departments_for(user)
+            ],
+            "plans": access.visible_plans(user)
+            .select_related("municipality")
+            .order_by("municipality__code", "first_year", "slug"),
+            "is_planner": access.PLANNER in roles,
+            "is_administrator": access.ADMINISTRATOR in roles,
+        }
+
+
+# --- accounts (administrators) -------------------------------------------------------------------
+
+
+class AdministratorRequiredMixin(StaffRequiredMixin):
+    """Logged-in administrators (and superusers) only; others get 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.can_manage_users(request.user):
+            raise PermissionDenied(_("Only an administrator may manage logins."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_account(self):
+        """The login in the URL, among those this administrator may manage (404 for any other)."""
+        return get_object_or_404(
+            accounts.manageable_users(self.request.user).select_related("staff_profile__municipality"),
+            pk=self.kwargs["pk"],
+        )
+
+    def site_url(self) -> str:
+        return f"{self.request.scheme}://{self.request.get_host()}"
+
+
+class AccountListView(AdministratorRequiredMixin, TemplateView):
+    template_name = "staff/accounts/list.html"
+
+    def get_context_data(self, **kwargs):
+        users = (
+            accounts.manageable_users(self.request.user)
+            .select_related("staff_profile__municipality")
+            .prefetch_related("groups", "staff_profile__departments")
+            .order_by("staff_profile__municipality__code", "username")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "municipality": access.municipality_of(self.request.user),
+            "rows": [(user, accounts.role_of(user)) for user in users],
+        }
+
+
+class AccountInviteView(AdministratorRequiredMixin, TemplateView):
+    """Invite a login by e-mail: it gets a link to set its own password."""
+
+    template_name = "staff/accounts/invite.html"
+
+    def get_form(self):
+        municipality = access.municipality_of(self.request.user)
+        return InviteForm(self.request.POST or None, municipality=municipality)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "form": kwargs.get("form") or self.get_form()}
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = accounts.invite(
+                    actor=request.user,
+                    email=data["email"],
+                    name=data["name"],
+                    role=data["role"],
+                    departments=data["departments"],
+                    municipality=data.get("municipality"),
+                    site_url=self.site_url(),
+                )
+            except accounts.AccountRefused as refusal:
+                form.add_error(None, str(refusal))
+            except OSError:
+                messages.error(request, NOT_SENT)
+                return redirect("staff:accounts")
+            else:
+                messages.success(request, _("Sent an invitation to {email}.").format(email=user.email))
+                return redirect("staff:accounts")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class AccountEditView(AdministratorRequiredMixin, TemplateView):
+    """Change a login's role and departments."""
+
+    template_name = "staff/accounts/edit.html"
+
+    def get_form(self, account):
+        initial = {"role": accounts.role_of(account), "departments": account.staff_profile.departments.all()}
+        return AccountForm(self.request.POST or None, initial=initial, municipality=account.staff_profile.municipality)
+
+    def get(self, request, *args, **kwargs):
+        account = self.get_account()
+        return self.render_to_response(self.get_context_data(account=account, form=self.get_form(account)))
+
+    def post(self, request, *args, **kwargs):
+        account = self.get_account()
+        form = self.get_form(account)
+        if form.is_valid():
+            try:
+                accounts.update_staff(
+                    actor=request.user,
+                    user=account,
+                    role=form.cleaned_data["role"],
+                    departments=form.cleaned_data["departments"],
+                )
+            except accounts.AccountRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("Saved the login {username}.").format(username=account.get_username()))
+                return redirect("staff:accounts")
+        return self.render_to_response(self.get_context_data(account=account, form=form))
+
+
+class AccountActiveView(AdministratorRequiredMixin, View):
+    """Deactivate or reactivate a login (POST)."""
+
+    active = False
+
+    def post(self, request, *args, **kwargs):
+        account = self.get_account()
+        try:
+            accounts.set_active(actor=request.user, user=account, active=self.active)
+        except accounts.AccountRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            text = _("Reactivated {username}.") if self.active else _("Deactivated {username}.")
+            messages.success(request, text.format(username=account.get_username()))
+        return redirect("staff:accounts")
+
+
+class AccountResendView(AdministratorRequiredMixin, View):
+    """Send the invitation again to a login that has not set its password (POST)."""
+
+    def post(self, request, *args, **kwargs):
+        account = self.get_account()
+        try:
+            accounts.send_invitation(actor=request.user, user=account, site_url=self.site_url())
+        except accounts.AccountRefused as refusal:
+            messages.error(request, str(refusal))
+        except OSError:
+            messages.error(request, _("The invitation could not be sent. Try again later."))
+        else:
+            messages.success(request, _("Sent the invitation again to {email}.").format(email=account.email))
+        return redirect("staff:accounts")
