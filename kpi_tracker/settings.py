@@ -5,6 +5,7 @@ Defaults suit a laptop: DEBUG on, SQLite under ``var/``. In production set ``DEB
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -107,6 +108,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=int(os.environ.get("SQLITE_BUSY_TIMEOUT", "10")),
         transaction_mode="IMMEDIATE",
+    )
+    # The test database is a file too (one per test process), so that tests meet SQLite's real
+    # locking between connections; an in-memory shared-cache database locks tables differently.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
+        "SQLITE_TEST_NAME", str(Path(tempfile.gettempdir()) / f"kpi-tracker-test-{os.getpid()}.sqlite3")
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plans.importers.limits import size_problem
+
 
 class PlanWorkbookForm(forms.Form):
     workbook = forms.FileField(
@@ -12,6 +14,7 @@ class PlanWorkbookForm(forms.Form):
         upload = self.cleaned_data["workbook"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Choose an Excel workbook (.xlsx)."))
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        problem = size_problem(upload.size)  # before anything reads it (settings.UPLOAD_MAX_BYTES)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload

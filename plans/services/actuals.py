@@ -18,9 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from plans.importers import limits
 
 from . import access, notation
 from .progress import KpiValues, kpi_values, mark_for_value, year_target_for
@@ -189,6 +192,20 @@ def read_value(text: str, status: str) -> notation.ParsedValue:
     return parsed
 
 
+def submission_text_problem(submission: Submission) -> str | None:
+    """Rule: the value fits ``Actual.raw`` and the note ``NOTE_MAX_CHARS``, without control characters."""
+    from plans.models import Actual
+
+    for label, text, limit in (
+        ("値", submission.text, Actual._meta.get_field("raw").max_length),
+        ("備考", submission.note, settings.NOTE_MAX_CHARS),
+    ):
+        problem = limits.text_problem(text, limit=limit)
+        if problem:
+            return f"{label}: {problem}"
+    return None
+
+
 def preview(user, submissions: Iterable[Submission]) -> Preview:
     """Check every submission; the changes to make, or every problem (nothing is written)."""
     from plans.models import Actual
@@ -215,6 +232,10 @@ def preview(user, submissions: Iterable[Submission]) -> Preview:
                 f"{where}KPIが変わっています（ダウンロード時「{kpi.name}」→ ファイル「{submission.name}」）。"
                 "KPIの列は書き換えないでください。"
             )
+            continue
+        text_problem = submission_text_problem(submission)
+        if text_problem:
+            result.problems.append(f"{where}{kpi.name}: {text_problem}")
             continue
         if problem := year_outside_plan(kpi, submission.year):
             result.problems.append(f"{where}{problem}")

@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from plans.importers.actuals_workbook import read_entry_workbook, write_entry_workbook
+from plans.importers.limits import size_problem, summarise_problems
 from plans.models import Department, Kpi, Plan
 from plans.services import access
 from plans.services.actuals import (
@@ -135,7 +136,7 @@ class EntryFormView(StaffRequiredMixin, TemplateView):
             )
         result = preview(request.user, submissions)
         if result.problems:
-            for problem in result.problems:
+            for problem in summarise_problems(result.problems):
                 messages.error(request, problem)
             return self.render_to_response(self.get_context_data(typed=typed, **kwargs))
         try:
@@ -221,11 +222,16 @@ class UploadView(StaffRequiredMixin, TemplateView):
         if upload is None or not upload.name.lower().endswith(".xlsx"):
             messages.error(request, _("Choose the Excel workbook (.xlsx) you downloaded."))
             return self.render_to_response(self.get_context_data())
+        too_big = size_problem(upload.size)  # before reading it (settings.UPLOAD_MAX_BYTES)
+        if too_big:
+            return self.render_to_response(self.get_context_data(problems=[too_big], problem_count=1))
         year, submissions, problems = read_entry_workbook(upload.read())
         result = preview(request.user, submissions) if not problems else None
         problems += result.problems if result else []
         if problems:
-            return self.render_to_response(self.get_context_data(problems=problems))
+            return self.render_to_response(
+                self.get_context_data(problems=summarise_problems(problems), problem_count=len(problems))
+            )
         token = uuid.uuid4().hex
         request.session[SESSION_KEY] = {"token": token, "year": year, "changes": [c.as_dict() for c in result.changes]}
         return self.render_to_response(

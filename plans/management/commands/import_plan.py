@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from plans.importers.limits import size_problem, summarise_problems
 from plans.importers.workbook import ImportRefused
 from plans.services.imports import import_plan_workbook
 
@@ -15,11 +16,15 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         if not file.exists():
             raise CommandError(f"ファイルが見つかりません: {file}")
+        too_big = size_problem(file.stat().st_size)  # before reading it (settings.UPLOAD_MAX_BYTES)
+        if too_big:
+            raise CommandError(f"取り込めませんでした（何も保存していません）: {too_big}")
         try:
             result = import_plan_workbook(file.read_bytes())
         except ImportRefused as error:
             raise CommandError(
-                f"取り込めませんでした（{len(error.problems)}件の問題。何も保存していません）:\n{error}"
+                f"取り込めませんでした（{len(error.problems)}件の問題。何も保存していません）:\n"
+                + "\n".join(summarise_problems(error.problems))
             ) from error
         self.stdout.write(
             f"{result.plan.slug}: {result.created} created, {result.updated} updated, {result.deleted} deleted"
