@@ -125,6 +125,7 @@ UPLOAD_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("UPLOAD_MAX_UNCOMPRESSED_BYTE
 UPLOAD_MAX_SHEETS = int(os.environ.get("UPLOAD_MAX_SHEETS", "30"))
 UPLOAD_MAX_ROWS = int(os.environ.get("UPLOAD_MAX_ROWS", "20000"))  # per sheet
 UPLOAD_MAX_CELL_CHARS = int(os.environ.get("UPLOAD_MAX_CELL_CHARS", "10000"))  # any one cell
+NOTE_MAX_CHARS = int(os.environ.get("NOTE_MAX_CHARS", "2000"))  # an actual's note, however it is entered
 PROBLEMS_SHOWN = int(os.environ.get("PROBLEMS_SHOWN", "100"))  # longer problem lists are summarised
 # Django's own caps on a request: the body (uploads are capped above) and the number of fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
