@@ -37,16 +37,16 @@ class AccountForm(forms.Form):
 
 
 class InviteForm(AccountForm):
-    """E-mail, name, role and departments of a new login, in one form. Without ``municipality``
-    (a superuser with none) the form asks for it too."""
+    """E-mail, name, role and departments of a new login, in one form. With ``ask_municipality``
+    (a superuser, who has no municipality of its own) the form asks for the municipality too."""
 
     email = forms.EmailField(label=_("E-mail address"), max_length=150)
     name = forms.CharField(label=_("Name"), max_length=150)
     field_order = ["email", "name", "municipality", "role", "departments"]
 
-    def __init__(self, *args, municipality=None, **kwargs):
+    def __init__(self, *args, municipality=None, ask_municipality=False, **kwargs):
         super().__init__(*args, municipality=municipality, **kwargs)
-        if municipality is None:
+        if ask_municipality:
             self.fields["municipality"] = forms.ModelChoiceField(
                 label=_("Municipality"), queryset=Municipality.objects.order_by("code", "id")
             )

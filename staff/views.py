@@ -153,8 +153,9 @@ class AccountInviteView(AdministratorRequiredMixin, TemplateView):
     template_name = "staff/accounts/invite.html"
 
     def get_form(self):
-        municipality = access.municipality_of(self.request.user)
-        return InviteForm(self.request.POST or None, municipality=municipality)
+        user = self.request.user
+        ask = user.is_superuser and access.municipality_of(user) is None
+        return InviteForm(self.request.POST or None, municipality=access.municipality_of(user), ask_municipality=ask)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "form": kwargs.get("form") or self.get_form()}

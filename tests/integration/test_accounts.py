@@ -218,9 +218,7 @@ def test_invite_sends_one_mail_with_a_working_link(admin_client, client, mailout
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200 and form_page.context["validlink"]
     new_password = "kappa-river-2025-spring"
-    done = client.post(
-        form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
-    )
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302 and done["Location"] == "/staff/"
     assert client.get("/staff/").status_code == 200  # logged in
     client.logout()
@@ -421,3 +419,24 @@ def test_a_superuser_still_manages_users_in_the_django_admin(client, ogori_admin
     assert client.get("/admin/auth/user/").status_code == 200
     assert client.get(f"/admin/auth/user/{ogori_admin.pk}/change/").status_code == 200
     assert client.get("/admin/auth/group/").status_code == 200
+
+
+def test_an_administrator_without_a_municipality_invites_no_one(client, seed, mailoutbox):
+    lost = make_staff("lost-admin", ADMINISTRATOR)
+    lost.staff_profile.municipality = None
+    lost.staff_profile.save()
+    client.force_login(lost)
+    assert "municipality" not in client.get("/staff/accounts/invite/").context["form"].fields
+    response = invite(client, municipality=ogori_department("商工観光課").municipality_id)
+    assert response.status_code == 200
+    assert not get_user_model().objects.filter(username="hanako@example.jp").exists()
+    assert mailoutbox == []
+
+
+def test_a_superuser_invites_into_a_municipality_it_chooses(client, seed, mailoutbox, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.jp", PASSWORD))
+    response = invite(client, municipality=ogori_department("商工観光課").municipality_id)
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="hanako@example.jp")
+    assert user.staff_profile.municipality.name == "小郡市"
+    assert len(mailoutbox) == 1
