@@ -43,12 +43,19 @@ class PlanScopedAdmin(admin.ModelAdmin):
     nothing of the structure."""
 
     plan_path = "plan"  # lookup from the model to its Plan
+    department_path = None  # lookup to the departments owning a row; department staff see only theirs
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        user = request.user
+        if user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.plan_path}__in": access.visible_plans(request.user)})
+        queryset = queryset.filter(**{f"{self.plan_path}__in": access.visible_plans(user)})
+        if access.reads_dashboards(user):  # planners read the whole of the plans they may see
+            return queryset
+        if self.department_path is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.department_path}__in": access.department_ids_of(user)}).distinct()
 
     def plan_of(self, obj):
         for part in self.plan_path.split("__"):
@@ -250,6 +257,7 @@ class ProjectReviewInline(admin.StackedInline):
 
 @admin.register(Project)
 class ProjectAdmin(PlanScopedAdmin):
+    department_path = "departments"
     list_display = ["code", "title", "plan"]
     list_filter = ["plan", "departments"]
     list_select_related = ["plan"]
@@ -323,6 +331,7 @@ class GoalOfActualFilter(GoalOfKpiFilter):
 
 @admin.register(Kpi)
 class KpiAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
+    department_path = "department"
     list_display = [
         "code",
         "name",
@@ -426,6 +435,7 @@ class ActualAdminForm(forms.ModelForm):
 @admin.register(Actual)
 class ActualAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     plan_path = "kpi__plan"
+    department_path = "kpi__department"
     form = ActualAdminForm
     list_display = ["kpi", "year", "raw", "value", "status", "updated_at"]
     list_filter = ["kpi__plan", GoalOfActualFilter, "kpi__department", "year", "status"]
@@ -445,6 +455,7 @@ class ActualAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
 @admin.register(ProjectReview)
 class ProjectReviewAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     plan_path = "project__plan"
+    department_path = "project__departments"
     list_display = ["project", "year", "carried_out_raw", "rating_label"]
     list_filter = ["year", "project__plan", "rating_label"]
     list_select_related = ["project"]

@@ -2,11 +2,12 @@
 
 Roles are Django groups, created by ``ensure_roles`` after every migrate:
 
-* department staff (担当課職員) enter actuals, notes and project reviews of the KPIs and projects
-  of their own departments only;
+* department staff (担当課職員) see and enter actuals, notes and project reviews of the KPIs and
+  projects of their own departments only;
 * planners (企画担当) change everything in the plans their municipality leads (structure,
   targets, official ratings, publication), and in a regional plan led by another municipality
-  only the rows of their own municipality's departments;
+  only the rows of their own municipality's departments; they alone read the dashboards and
+  the report of the plans they may see;
 * administrators (システム管理者) manage the logins of their municipality (on the accounts pages,
   ``services.accounts``), municipalities and departments.
 
@@ -42,8 +43,10 @@ _PLAN_MODELS = (
     "publishedyear",
 )
 ROLE_PERMISSIONS = {
-    DEPARTMENT_STAFF: [f"plans.view_{model}" for model in _PLAN_MODELS]
-    + ["plans.add_actual", "plans.change_actual", "plans.add_projectreview", "plans.change_projectreview"],
+    # Department staff see their own departments' KPIs, actuals, projects and reviews only (the
+    # admin scopes each of these to their departments); a plan's structure is on its public pages.
+    DEPARTMENT_STAFF: ["plans.view_kpi", "plans.view_project"]
+    + [f"plans.{action}_{model}" for model in ("actual", "projectreview") for action in ("view", "add", "change")],
     PLANNER: [f"plans.{action}_{model}" for model in _PLAN_MODELS for action in ("view", "add", "change", "delete")]
     + ["plans.view_department", "plans.view_municipality"],
     ADMINISTRATOR: [
@@ -150,6 +153,31 @@ def editable_projects(user) -> QuerySet:
     from plans.models import Project
 
     return _editable(user, Project.objects.all(), "departments")
+
+
+def reads_dashboards(user) -> bool:
+    """Dashboards, the report and publication are the planners' (企画担当) views of a plan."""
+    return PLANNER in roles_of(user)
+
+
+def dashboard_plans(user) -> QuerySet:
+    """Plans whose dashboards and report the user may read: planners, the plans they may see."""
+    from plans.models import Plan
+
+    return visible_plans(user) if reads_dashboards(user) else Plan.objects.none()
+
+
+def readable_kpis(user) -> QuerySet:
+    """KPIs whose values (unpublished ones included) the user may read: their own departments',
+    and for planners every KPI of the plans they may see."""
+    from plans.models import Kpi
+
+    if user.is_superuser:
+        return Kpi.objects.all()
+    readable = Q(pk__in=editable_kpis(user).values("pk"))
+    if reads_dashboards(user):
+        readable |= Q(plan__in=visible_plans(user).values("pk"))
+    return Kpi.objects.filter(readable)
 
 
 def can_edit_kpi(user, kpi) -> bool:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
@@ -31,15 +32,15 @@ def requested_year(request) -> int | None:
 
 
 class StaffDashboardMixin(LoginRequiredMixin):
-    """Logged-in staff only (others go to the staff login, or get 403); plans the user may see."""
+    """Planners only (others go to the staff login, or get 403); the plans they may see."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.is_staff:
-            raise PermissionDenied
+        if request.user.is_authenticated and not access.reads_dashboards(request.user):
+            raise PermissionDenied(_("Dashboards and the report are for planners."))
         return super().dispatch(request, *args, **kwargs)
 
     def visible_plans(self):
-        return access.visible_plans(self.request.user)
+        return access.dashboard_plans(self.request.user)
 
     def get_plan(self):
         return get_object_or_404(self.visible_plans().select_related("municipality"), slug=self.kwargs["slug"])

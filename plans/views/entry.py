@@ -267,6 +267,6 @@ class KpiHistoryView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kpi = get_object_or_404(Kpi.objects.select_related("plan", "department"), pk=self.kwargs["kpi"])
-        if not access.visible_plans(self.request.user).filter(pk=kpi.plan_id).exists():
-            raise PermissionDenied(_("You may not see this plan."))
+        if not access.readable_kpis(self.request.user).filter(pk=kpi.pk).exists():
+            raise PermissionDenied(_("You may not see this KPI's actuals."))
         return {**super().get_context_data(**kwargs), "kpi": kpi, "entries": kpi_history(kpi.pk)}

@@ -537,7 +537,7 @@ class PublicationView(LoginRequiredMixin, View):
     template_name = "plans/public/publication.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.is_staff:
+        if request.user.is_authenticated and not access.reads_dashboards(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
