@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import selectors
 from .forms import PlanWorkbookForm
+from .importers.limits import summarise_problems
 from .importers.workbook import ImportRefused, write_workbook
 from .models import (
     Actual,
@@ -186,15 +187,15 @@ class PlanAdmin(PlanScopedAdmin):
         """Upload a plan workbook: create or update the plan, all or nothing."""
         if not self.has_add_permission(request) or not self.has_change_permission(request):
             raise PermissionDenied
-        problems = []
+        problems, problem_count = [], 0
         form = PlanWorkbookForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
                 result = import_plan_workbook(form.cleaned_data["workbook"].read(), user=request.user)
             except PermissionDenied as error:
-                problems = [str(error)]
+                problems, problem_count = [str(error)], 1
             except ImportRefused as error:
-                problems = error.problems
+                problems, problem_count = summarise_problems(error.problems), len(error.problems)
             else:
                 messages.success(
                     request,
@@ -208,6 +209,7 @@ class PlanAdmin(PlanScopedAdmin):
             "title": _("Import a plan workbook"),
             "form": form,
             "problems": problems,
+            "problem_count": problem_count,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/plans/plan/import.html", context)

@@ -22,13 +22,13 @@ from plans import charts
 from plans.filters import KpiProgressFilterSet
 from plans.services import access, crossplan, overview, report
 from plans.tables import EXPORT_FORMATS, KpiProgressTable, actual_text, export_table, progress_rows
+from plans.views.params import year_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def requested_year(request) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return year_param(request.GET.get("year", ""))
 
 
 class StaffDashboardMixin(LoginRequiredMixin):

@@ -37,6 +37,7 @@ from plans.services.actuals import (
 from plans.services.notation import format_year
 from plans.services.presentation import MARK_WORDS
 from plans.services.progress import kpi_values, mark_for_value
+from plans.views.params import id_param, year_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "entry-upload"
@@ -120,7 +121,7 @@ class EntryFormView(StaffRequiredMixin, TemplateView):
         year = _year(self.kwargs["year"])
         submissions, typed = [], {}
         for kpi_id in request.POST.getlist("kpi"):
-            if not kpi_id.isdigit():
+            if id_param(kpi_id) is None:
                 continue
             fields = {name: request.POST.get(f"{name}-{kpi_id}", "") for name in ("value", "status", "note", "version")}
             typed[int(kpi_id)] = fields
@@ -131,7 +132,7 @@ class EntryFormView(StaffRequiredMixin, TemplateView):
                     text=fields["value"].strip(),
                     status=fields["status"],
                     note=fields["note"].strip(),
-                    version=int(fields["version"]) if fields["version"].isdigit() else -1,
+                    version=id_param(fields["version"]) if id_param(fields["version"]) is not None else -1,
                 )
             )
         result = preview(request.user, submissions)
@@ -170,7 +171,7 @@ class MarkView(StaffRequiredMixin, View):
 
     def get(self, request):
         kpi_id, year = request.GET.get("kpi", ""), request.GET.get("year", "")
-        if not kpi_id.isdigit() or not year.isdigit():
+        if id_param(kpi_id) is None or year_param(year) is None:
             return JsonResponse({"error": "bad request"}, status=400)
         kpi = entry_kpis(request.user).filter(pk=int(kpi_id)).first()
         if kpi is None:

@@ -42,6 +42,7 @@ from plans.services.public_summary import (
     tally_of,
 )
 from plans.services.search import MAX_QUERY_LENGTH, search_kpis
+from plans.views.params import year_param
 
 # Open data is cached on the server for CACHE_SECONDS (keyed by the data version, so a change
 # is never hidden) and by browsers and proxies for HTTP_MAX_AGE, then revalidated by ETag.
@@ -136,9 +137,9 @@ class PlanDetailView(PublicPageMixin, TemplateView):
         years = sorted(set(selectors.measured_years(plan.pk, public=True)))
         year = self.request.GET.get("year")
         if year is not None:
-            if not year.isdigit() or int(year) not in years:
+            if year_param(year) not in years:
                 raise Http404(_("No published data for that year."))
-            year = int(year)
+            year = year_param(year)
         if year is None and years:
             year = years[-1]  # the latest published year (plan_tallies would look it up again)
         tallies = plan_tallies(plan.pk, year, public=True)
