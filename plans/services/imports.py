@@ -43,6 +43,8 @@ from .tallies import parse_printed_tally
 SPLIT = re.compile(r"[、,，・/]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+UNIT_MAX_CHARS = Kpi._meta.get_field("unit").max_length
+
 
 def split_list(text: str) -> list[str]:
     return [item.strip() for item in SPLIT.split(text or "") if item.strip()]
@@ -360,6 +362,8 @@ def validate_plan_rows(rows: dict) -> ParsedPlan:
         if department:
             parsed.department_names.add(department)
         unit = (row.get("unit") or "").strip() or next((v.unit for v in (target, baseline) if v and v.unit), "")
+        if len(unit) > UNIT_MAX_CHARS:  # read from the target's text when the 単位 cell is empty
+            check.fail(sheet, row, "unit", f"単位「{notation.quote(unit)}」が長すぎます（{UNIT_MAX_CHARS}文字まで）。")
         fields = {
             "code": code,
             "level": level,

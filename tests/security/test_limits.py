@@ -189,3 +189,17 @@ def test_the_entry_upload_summarises_a_long_problem_list(client, shoko):
     page = client.post("/staff/entry/upload/", {"workbook": upload}).content.decode()
     assert page.count("が読めません。") == 2
     assert "ほか 3 件の問題があります。" in page
+
+
+def test_a_unit_read_from_an_over_long_target_is_a_problem_not_a_server_error(seed):
+    from plans.importers.workbook import ImportRefused, write_workbook
+    from plans.models import Kpi
+    from plans.services.exports import plan_rows
+    from plans.services.imports import import_plan_workbook
+
+    rows = plan_rows("ogori-strategy-2")
+    rows["kpis"][0].update(unit="", target="5" + "件" * 60)
+    with pytest.raises(ImportRefused) as refused:
+        import_plan_workbook(write_workbook(rows))
+    assert any("単位" in str(problem) and "長すぎます" in str(problem) for problem in refused.value.problems)
+    assert not Kpi.objects.filter(unit__startswith="件件").exists()
