@@ -14,9 +14,11 @@ from openpyxl import Workbook
 
 from plans.forms import PlanWorkbookForm
 from plans.importers import limits
-from plans.importers.workbook import LIST_SEPARATORS
+from plans.importers.workbook import LIST_SEPARATORS, ImportRefused, write_workbook
 from plans.models import Actual, Department, Kpi
 from plans.services import imports
+from plans.services.exports import plan_rows
+from plans.services.imports import import_plan_workbook
 from tests.staff import DEPARTMENT_STAFF, make_staff
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -192,11 +194,6 @@ def test_the_entry_upload_summarises_a_long_problem_list(client, shoko):
 
 
 def test_a_unit_read_from_an_over_long_target_is_a_problem_not_a_server_error(seed):
-    from plans.importers.workbook import ImportRefused, write_workbook
-    from plans.models import Kpi
-    from plans.services.exports import plan_rows
-    from plans.services.imports import import_plan_workbook
-
     rows = plan_rows("ogori-strategy-2")
     rows["kpis"][0].update(unit="", target="5" + "件" * 60)
     with pytest.raises(ImportRefused) as refused:
