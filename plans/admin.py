@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -10,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import selectors
 from .forms import PlanWorkbookForm
-from .importers.limits import summarise_problems
+from .importers.limits import summarise_problems, text_problem
 from .importers.workbook import ImportRefused, write_workbook
 from .models import (
     Actual,
@@ -412,6 +413,8 @@ class ActualAdminForm(forms.ModelForm):
         kpi, year = cleaned.get("kpi"), cleaned.get("year")
         if kpi is not None and year is not None and (problem := year_outside_plan(kpi, year)):
             raise forms.ValidationError({"year": problem})
+        if problem := text_problem(cleaned.get("note") or "", limit=settings.NOTE_MAX_CHARS):
+            raise forms.ValidationError({"note": problem})  # the entry page's rule for a note
         status = "" if cleaned.get("status") in (None, "measured", "blank") else cleaned.get("status")
         try:
             self.parsed = read_value(cleaned.get("raw", ""), status)

@@ -80,7 +80,7 @@ class Kpi(models.Model):
     predecessor_label = models.CharField(_("link as printed"), max_length=50, blank=True)
     dropped_in_next_plan = models.BooleanField(_("dropped in the next plan"), default=False)
     dropped_label = models.CharField(_("dropped as printed"), max_length=20, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=LONG_TEXT_CHARS, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -171,7 +171,7 @@ class Actual(models.Model):
     is_preliminary = models.BooleanField(_("preliminary (速報値)"), default=False)
     survey_year = models.PositiveSmallIntegerField(_("survey year"), null=True, blank=True)
     cumulative_to_year = models.PositiveSmallIntegerField(_("cumulative to year"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=LONG_TEXT_CHARS, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()

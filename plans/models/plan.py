@@ -37,7 +37,7 @@ class Plan(models.Model):
     )
     report_year = models.PositiveSmallIntegerField(_("year reported on"), null=True, blank=True)
     source_document = models.CharField(_("source document"), max_length=200, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=LONG_TEXT_CHARS, blank=True)
 
     class Meta:
         verbose_name = _("plan")
@@ -95,8 +95,8 @@ class Goal(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     kind_label = models.CharField(_("kind as printed"), max_length=20, blank=True)
     title = models.CharField(_("title"), max_length=300)
-    basic_direction = models.TextField(_("basic direction"), blank=True)
-    aim = models.TextField(_("aim (ねらい)"), blank=True)
+    basic_direction = models.TextField(_("basic direction"), max_length=LONG_TEXT_CHARS, blank=True)
+    aim = models.TextField(_("aim (ねらい)"), max_length=LONG_TEXT_CHARS, blank=True)
 
     class Meta:
         verbose_name = _("goal")
@@ -121,7 +121,7 @@ class PolicyDirection(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="directions", verbose_name=_("goal"))
     code = models.CharField(_("code as printed"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), max_length=LONG_TEXT_CHARS, blank=True)
     group = models.CharField(_("sub-area"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -144,7 +144,7 @@ class Package(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="packages", verbose_name=_("plan"))
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), max_length=LONG_TEXT_CHARS, blank=True)
 
     class Meta:
         verbose_name = _("policy package")

@@ -136,3 +136,14 @@ def test_an_administrator_changes_only_its_own_municipality_and_departments(clie
     own = Municipality.objects.get(name="うきは市")
     assert client.get(f"/admin/plans/municipality/{own.pk}/change/").status_code == 200
     assert Kpi.objects.exists()
+
+
+def test_the_admin_forms_refuse_over_long_text_with_a_message_not_a_server_error(shoko_client, ogori_actual):
+    for note in ("x" * 10_001, "x" * 2_001):  # past the column; past the entry page's cap for a note
+        response = change_actual(shoko_client, ogori_actual, seen_version=ogori_actual.version, note=note)
+        assert response.status_code == 200
+        assert "note" in response.context["adminform"].form.errors
+    response = change_actual(shoko_client, ogori_actual, seen_version=ogori_actual.version, raw="1" * 201)
+    assert response.status_code == 200
+    assert "raw" in response.context["adminform"].form.errors
+    assert Actual.objects.get(pk=ogori_actual.pk).raw == ogori_actual.raw
