@@ -100,9 +100,7 @@ def _departments(municipality, departments: Iterable) -> list:
     ids = {getattr(department, "pk", department) for department in departments}
     found = list(Department.objects.filter(pk__in=ids, municipality=municipality))
     if len(found) != len(ids):
-        raise AccountRefused(
-            _("Departments must belong to {municipality}.").format(municipality=municipality.name)
-        )
+        raise AccountRefused(_("Departments must belong to {municipality}.").format(municipality=municipality.name))
     return found
 
 
