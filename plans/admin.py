@@ -9,11 +9,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import selectors
-from .forms import PlanWorkbookForm
-from .importers.limits import summarise_problems, text_problem
-from .importers.workbook import ImportRefused, write_workbook
-from .models import (
+from plans import selectors
+from plans.forms import PlanWorkbookForm
+from plans.importers.limits import summarise_problems, text_problem
+from plans.importers.workbook import ImportRefused, write_workbook
+from plans.models import (
     Actual,
     Department,
     Goal,
@@ -32,11 +32,11 @@ from .models import (
     StaffProfile,
     YearlyTarget,
 )
-from .services import access
-from .services.actuals import STATUS_LABELS, read_value, year_outside_plan
-from .services.exports import plan_rows
-from .services.imports import import_plan_workbook
-from .services.progress import evaluate_kpi, kpi_values
+from plans.services import access
+from plans.services.actuals import STATUS_LABELS, read_value, year_outside_plan
+from plans.services.exports import plan_rows
+from plans.services.imports import import_plan_workbook
+from plans.services.progress import evaluate_kpi, kpi_values
 
 
 class PlanScopedAdmin(admin.ModelAdmin):

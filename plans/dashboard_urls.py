@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dashboard as views
+from plans.views import dashboard as views
 
 app_name = "dashboard"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import entry as views
+from plans.views import entry as views
 
 app_name = "entry"
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Actual, Goal, Kpi, OfficialRating, Plan, PolicyDirection, PublishedYear, YearlyTarget
+from plans.models import Actual, Goal, Kpi, OfficialRating, Plan, PolicyDirection, PublishedYear, YearlyTarget
 
 
 def plan_list() -> QuerySet[Plan]:

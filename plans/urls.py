@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import public as views
+from plans.views import public as views
 
 app_name = "plans"
 

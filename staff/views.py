@@ -23,8 +23,7 @@ from django.views.generic import TemplateView
 from plans.services import access, accounts
 from plans.services.todo import DepartmentTodo, entry_todo
 from plans.views.entry import StaffRequiredMixin, default_entry_year, departments_for
-
-from .forms import AccountForm, InviteForm
+from staff.forms import AccountForm, InviteForm
 
 NOT_SENT = gettext_lazy("The login was created but the invitation could not be sent. Send it again from the list.")
 

@@ -15,12 +15,11 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from plans.importers import limits
+from plans.importers.safety import workbook_bytes
+from plans.importers.workbook import cell_text
 from plans.services.notation import format_era_year, format_year, parse_year
 from plans.services.presentation import format_number
-
-from . import limits
-from .safety import workbook_bytes
-from .workbook import cell_text
 
 SHEET = "入力"
 INSTRUCTIONS = "説明"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from . import schema
+from plans.importers import schema
 
 PRINTED_FIELDS = {
     "title",

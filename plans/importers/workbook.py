@@ -17,6 +17,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from plans.importers import limits, schema
+from plans.importers.safety import restore_text, workbook_bytes
 from plans.models import (
     Actual,
     Department,
@@ -33,9 +35,6 @@ from plans.models import (
     RatingLabel,
     YearlyTarget,
 )
-
-from . import limits, schema
-from .safety import restore_text, workbook_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 REQUIRED_FILL = PatternFill("solid", fgColor="F9E0C7")

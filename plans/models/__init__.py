@@ -1,10 +1,10 @@
 """The plan data model: data and constraints only; every rule lives in plans.services."""
 
-from .access import PublishedYear, StaffProfile
-from .geography import Department, Municipality
-from .kpi import Actual, Kpi, OfficialRating, PrintedTally, YearlyTarget
-from .plan import Goal, Package, Plan, PolicyDirection, RatingLabel
-from .project import PackageListing, Project, ProjectBudget, ProjectReview
+from plans.models.access import PublishedYear, StaffProfile
+from plans.models.geography import Department, Municipality
+from plans.models.kpi import Actual, Kpi, OfficialRating, PrintedTally, YearlyTarget
+from plans.models.plan import Goal, Package, Plan, PolicyDirection, RatingLabel
+from plans.models.project import PackageListing, Project, ProjectBudget, ProjectReview
 
 __all__ = [
     "Actual",

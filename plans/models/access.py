@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .geography import Department, Municipality
-from .plan import YEAR_RANGE, Plan
+from plans.models.geography import Department, Municipality
+from plans.models.plan import YEAR_RANGE, Plan
 
 
 class StaffProfile(models.Model):

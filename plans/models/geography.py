@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .limits import length_checks
+from plans.models.limits import length_checks
 
 
 class Municipality(models.Model):

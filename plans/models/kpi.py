@@ -4,11 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans.choices import ActualStatus, Direction, KpiLevel, RatingKind, SuccessorLink, TallyScope, YearKind
-
-from .geography import Department
-from .limits import LONG_TEXT_CHARS, length_checks, value_bounds
-from .plan import YEAR_RANGE, Goal, Package, Plan, PolicyDirection
-from .project import Project
+from plans.models.geography import Department
+from plans.models.limits import LONG_TEXT_CHARS, length_checks, value_bounds
+from plans.models.plan import YEAR_RANGE, Goal, Package, Plan, PolicyDirection
+from plans.models.project import Project
 
 VALUE = {"max_digits": 24, "decimal_places": 6, "null": True, "blank": True}
 # The foreign key that holds each level's attachment.

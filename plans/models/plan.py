@@ -4,9 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from plans.choices import PlanKind
-
-from .geography import Municipality
-from .limits import LONG_TEXT_CHARS, length_checks
+from plans.models.geography import Municipality
+from plans.models.limits import LONG_TEXT_CHARS, length_checks
 
 YEAR_RANGE = Q(year__gte=1868) & Q(year__lte=2200)
 

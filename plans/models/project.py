@@ -3,9 +3,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .geography import Department, Municipality
-from .limits import LONG_TEXT_CHARS, length_checks, value_bounds
-from .plan import YEAR_RANGE, Package, Plan, PolicyDirection
+from plans.models.geography import Department, Municipality
+from plans.models.limits import LONG_TEXT_CHARS, length_checks, value_bounds
+from plans.models.plan import YEAR_RANGE, Package, Plan, PolicyDirection
 
 
 class Project(models.Model):

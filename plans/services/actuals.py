@@ -24,9 +24,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans.importers import limits
-
-from . import access, notation
-from .progress import KpiValues, kpi_values, mark_for_value, year_target_for
+from plans.services import access, notation
+from plans.services.progress import KpiValues, kpi_values, mark_for_value, year_target_for
 
 STATUS_CHOICES = {"": "", "集計中": "pending", "未把握": "unmeasured"}
 

@@ -28,9 +28,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import rating
-from .municipalities import KNOWN_MUNICIPALITIES
-from .progress import KpiValues, kpi_series
+from plans.services import rating
+from plans.services.municipalities import KNOWN_MUNICIPALITIES
+from plans.services.progress import KpiValues, kpi_series
 
 # Links to a predecessor that keep the indicator (a replacement measures something else).
 SAME_INDICATOR = ("continued", "moved")
@@ -331,8 +331,7 @@ def _load_values(kpi_ids: Iterable[int], *, public_plan_ids: set[int]) -> dict[i
     from django.db.models import Prefetch
 
     from plans.models import Actual, Kpi, OfficialRating, PublishedYear, YearlyTarget
-
-    from .progress import kpi_values
+    from plans.services.progress import kpi_values
 
     published: dict[int, set[int]] = {}
     if public_plan_ids:

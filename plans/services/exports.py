@@ -25,9 +25,8 @@ from plans.models import (
     ProjectReview,
     PublishedYear,
 )
-
-from . import notation
-from .progress import mark_for_year, plan_progress
+from plans.services import notation
+from plans.services.progress import mark_for_year, plan_progress
 
 SEP = "、"
 

@@ -36,9 +36,8 @@ from plans.models import (
     RatingLabel,
     YearlyTarget,
 )
-
-from . import municipalities, notation
-from .tallies import parse_printed_tally
+from plans.services import municipalities, notation
+from plans.services.tallies import parse_printed_tally
 
 SPLIT = re.compile(r"[、,，・/]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -753,7 +752,7 @@ def check_may_import(parsed: ParsedPlan, user) -> None:
     """Planners import plans their municipality leads; nobody else but superusers."""
     from django.core.exceptions import PermissionDenied
 
-    from . import access
+    from plans.services import access
 
     if user is None or user.is_superuser:
         return

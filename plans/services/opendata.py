@@ -23,12 +23,11 @@ from decimal import Decimal
 
 from plans.importers import schema
 from plans.importers.safety import csv_bytes
-
-from . import rating
-from .exports import _attachment_code, plan_document, plan_rows, year_text
-from .presentation import format_rate
-from .progress import KpiValues, evaluate_kpi, kpi_values, plan_scale
-from .public_summary import kpi_years
+from plans.services import rating
+from plans.services.exports import _attachment_code, plan_document, plan_rows, year_text
+from plans.services.presentation import format_rate
+from plans.services.progress import KpiValues, evaluate_kpi, kpi_values, plan_scale
+from plans.services.public_summary import kpi_years
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 LICENCE_NAME = "CC BY 4.0"

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import rating
-from .progress import (
+from plans.services import rating
+from plans.services.progress import (
     KpiProgress,
     KpiValues,
     PlanProgress,
@@ -34,7 +34,7 @@ from .progress import (
     mark_for_year,
     trend_line,
 )
-from .tallies import Tally, tally
+from plans.services.tallies import Tally, tally
 
 MARK_COLOURS = {"○": "#0a6b2d", "△": "#b8860b", "×": "#b3261e", "-": "#8c8c8c"}
 MARK_CLASSES = {"○": "ok", "△": "warn", "×": "bad", "-": "none"}
@@ -428,8 +428,7 @@ def plan_overview(plan, year: int | None = None) -> PlanOverview:
     printed tallies; the goals' texts; the printed marks: twelve, whatever the number of KPIs.
     """
     from plans.models import Goal
-
-    from .progress import plan_progress, plan_tallies
+    from plans.services.progress import plan_progress, plan_tallies
 
     options, default = plan_years(plan)
     year = choose_year(year, options, default=default)
@@ -510,8 +509,7 @@ def kpi_detail(plan, kpi_id: int, year: int | None = None) -> KpiDetail | None:
     """
     from plans import selectors
     from plans.models import Kpi
-
-    from .progress import kpi_values, plan_scale
+    from plans.services.progress import kpi_values, plan_scale
 
     options, default = plan_years(plan)
     year = choose_year(year, options, default=default)
@@ -520,7 +518,7 @@ def kpi_detail(plan, kpi_id: int, year: int | None = None) -> KpiDetail | None:
         return None
     values = kpi_values(kpi)
     printed = {official.year: official.label for official in kpi.official_ratings.all() if official.kind == "mark"}
-    from .crossplan import SAME_INDICATOR
+    from plans.services.crossplan import SAME_INDICATOR
 
     continues = kpi.predecessor_id is not None and kpi.predecessor_link in SAME_INDICATOR
     has_lineage = continues or Kpi.objects.filter(predecessor_id=kpi.pk, predecessor_link__in=SAME_INDICATOR).exists()

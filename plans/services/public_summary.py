@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import rating
-from .progress import (
+from plans.services import rating
+from plans.services.progress import (
     KpiProgress,
     KpiValues,
     YearRow,
@@ -24,8 +24,8 @@ from .progress import (
     mark_for_year,
     year_target_for,
 )
-from .rating import ScaleLabel
-from .tallies import Tally, tally
+from plans.services.rating import ScaleLabel
+from plans.services.tallies import Tally, tally
 
 # --- one KPI ---------------------------------------------------------------------------------
 

@@ -22,12 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans.importers.safety import workbook_bytes
-
-from . import rating
-from .notation import format_era_year, format_year
-from .overview import GoalOverview, PlanOverview, YearMark, normalise_printed_mark, plan_overview
-from .presentation import format_number, format_rate
-from .progress import KpiProgress
+from plans.services import rating
+from plans.services.notation import format_era_year, format_year
+from plans.services.overview import GoalOverview, PlanOverview, YearMark, normalise_printed_mark, plan_overview
+from plans.services.presentation import format_number, format_rate
+from plans.services.progress import KpiProgress
 
 _REVIEW_POINT = re.compile(r"評価のポイント\s*(?P<heading><[^<>]*>)?\s*[:：]\s*(?P<text>.+)$", re.S)
 
@@ -216,7 +215,7 @@ def actual_as_written(item_kpi, year: int) -> str:
 
 def target_rows(progress: KpiProgress, years: Sequence[YearMark], all_years: Sequence[int]) -> list[ReportYear]:
     """The yearly rows of a numerical target's table: every year of the plan, actuals up to the report year."""
-    from .progress import year_target_for
+    from plans.services.progress import year_target_for
 
     marks = {year_mark.year: year_mark for year_mark in years}
     kpi = progress.kpi

@@ -8,9 +8,8 @@ from django.conf import settings
 
 from plans.importers import transcription
 from plans.importers.workbook import ImportRefused, read_workbook, write_workbook
-
-from .imports import ImportResult, import_plan_rows
-from .publication import publish_printed_years
+from plans.services.imports import ImportResult, import_plan_rows
+from plans.services.publication import publish_printed_years
 
 SOURCES_DIR = Path(settings.BASE_DIR) / "fixtures" / "sources"
 WORKBOOKS_DIR = Path(settings.BASE_DIR) / "fixtures" / "plans"

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .rating import MARKS, OUTLOOKS
+from plans.services.rating import MARKS, OUTLOOKS
 
 
 @dataclass(frozen=True)

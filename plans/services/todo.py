@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import access
-from .actuals import EntryRow, entry_rows
+from plans.services import access
+from plans.services.actuals import EntryRow, entry_rows
 
 
 @dataclass(frozen=True)
