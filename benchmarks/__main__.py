@@ -45,7 +45,7 @@ def bench_seeds() -> dict:
     """Loading the six seed plans (first load, then the idempotent reload), and each plan's tallies."""
     from plans.models import Plan
     from plans.services.progress import plan_tallies
-    from plans.services.seeds import load_seed_plans
+    from workbooks.seeds import load_seed_plans
 
     Plan.objects.all().delete()
     result = {"first_load": measure(load_seed_plans, repeat=1), "reload": measure(load_seed_plans)}
@@ -63,10 +63,10 @@ def _upload_fixture(rows: int):
     from django.contrib.auth.models import Group
     from openpyxl import load_workbook
 
-    from plans.importers.actuals_workbook import INPUT_SUFFIX, SHEET, write_entry_workbook
+    from plans.access import PLANNER
     from plans.models import Department, Goal, Kpi, Municipality, Plan, PolicyDirection, StaffProfile
-    from plans.services.access import PLANNER
     from plans.services.actuals import entry_rows
+    from workbooks.entry_workbook import INPUT_SUFFIX, SHEET, write_entry_workbook
 
     Plan.objects.filter(slug="bench-upload").delete()
     town, _ = Municipality.objects.get_or_create(name="ベンチ市")
@@ -110,9 +110,9 @@ def _upload_fixture(rows: int):
 
 def bench_upload(rows: int = 2000) -> dict:
     """Upload an entry workbook of 2,000 KPI rows: preview (read + check) and commit."""
-    from plans.importers.actuals_workbook import read_entry_workbook
     from plans.models import Actual
     from plans.services.actuals import apply, preview
+    from workbooks.entry_workbook import read_entry_workbook
 
     plan, user, content = _upload_fixture(rows)
     result = {"rows": rows}

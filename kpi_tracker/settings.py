@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "plans",
+    "workbooks",
+    "public",
     "staff",  # after django.contrib.auth: its admin.py replaces the User and Group admins
 ]
 
@@ -70,7 +72,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A 503 page (not a 500) when a view meets a locked or unreachable database.
-    "plans.middleware.DatabaseUnavailableMiddleware",
+    "kpi_tracker.middleware.DatabaseUnavailableMiddleware",
     # AxesMiddleware last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -88,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "plans.context_processors.staff_navigation",
+                "staff.context_processors.staff_navigation",
             ],
         },
     },
@@ -162,8 +164,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # The client's address (X-Forwarded-For only behind our proxy), and the lockout page: 429, Japanese.
-AXES_CLIENT_IP_CALLABLE = "plans.axes_hooks.client_ip_address"
-AXES_LOCKOUT_CALLABLE = "plans.axes_hooks.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kpi_tracker.axes_hooks.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "kpi_tracker.axes_hooks.lockout_response"
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from plans.api import api
+from public.api import api
 
 admin.site.site_header = "KPI進捗管理"
 admin.site.site_title = "KPI進捗管理"
@@ -11,11 +11,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", include("staff.urls")),
-    path("staff/dashboard/", include("plans.dashboard_urls")),
-    path("staff/entry/", include("plans.entry_urls")),
+    path("staff/dashboard/", include("staff.dashboard_urls")),
+    path("staff/entry/", include("staff.entry_urls")),
     path("api/v1/", api.urls),
-    path("", include("plans.urls")),
+    path("", include("public.urls")),
 ]
 
 # The other error pages are Django's default views with our templates (templates/400.html …).
-handler403 = "plans.views.errors.permission_denied"
+handler403 = "kpi_tracker.errors.permission_denied"

@@ -1,18 +1,11 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans import selectors
-from plans.forms import PlanWorkbookForm
-from plans.importers.limits import summarise_problems, text_problem
-from plans.importers.workbook import ImportRefused, write_workbook
+from plans import access, selectors
 from plans.models import (
     Actual,
     Department,
@@ -32,11 +25,9 @@ from plans.models import (
     StaffProfile,
     YearlyTarget,
 )
-from plans.services import access
-from plans.services.actuals import STATUS_LABELS, read_value, year_outside_plan
-from plans.services.exports import plan_rows
-from plans.services.imports import import_plan_workbook
+from plans.services.actuals import STATUS_LABELS, default_entry_year, read_value, year_outside_plan
 from plans.services.progress import evaluate_kpi, kpi_values
+from plans.validation import text_problem
 
 
 class PlanScopedAdmin(admin.ModelAdmin):
@@ -173,58 +164,9 @@ class PlanAdmin(PlanScopedAdmin):
     change_list_template = "admin/plans/plan/change_list.html"
     change_form_template = "admin/plans/plan/change_form.html"
 
-    def get_urls(self):
-        own = [
-            path("import/", self.admin_site.admin_view(self.import_view), name="plans_plan_import"),
-            path("<int:pk>/workbook/", self.admin_site.admin_view(self.workbook_view), name="plans_plan_workbook"),
-        ]
-        return own + super().get_urls()
-
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)
         return queryset if request.user.is_superuser else queryset.filter(pk__in=access.visible_plans(request.user))
-
-    def import_view(self, request):
-        """Upload a plan workbook: create or update the plan, all or nothing."""
-        if not self.has_add_permission(request) or not self.has_change_permission(request):
-            raise PermissionDenied
-        problems, problem_count = [], 0
-        form = PlanWorkbookForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                result = import_plan_workbook(form.cleaned_data["workbook"].read(), user=request.user)
-            except PermissionDenied as error:
-                problems, problem_count = [str(error)], 1
-            except ImportRefused as error:
-                problems, problem_count = summarise_problems(error.problems), len(error.problems)
-            else:
-                messages.success(
-                    request,
-                    _("Imported {title}: {created} created, {updated} updated, {deleted} deleted.").format(
-                        title=result.plan.title, created=result.created, updated=result.updated, deleted=result.deleted
-                    ),
-                )
-                return redirect(reverse("admin:plans_plan_change", args=[result.plan.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import a plan workbook"),
-            "form": form,
-            "problems": problems,
-            "problem_count": problem_count,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/plans/plan/import.html", context)
-
-    def workbook_view(self, request, pk):
-        plan = self.get_object(request, pk)
-        if plan is None or not self.has_view_permission(request, plan):
-            raise PermissionDenied
-        response = HttpResponse(
-            write_workbook(plan_rows(plan.slug)),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{plan.slug}.xlsx"'
-        return response
 
 
 @admin.register(PolicyDirection)
@@ -359,15 +301,13 @@ class KpiAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
         return super().get_queryset(request).prefetch_related("yearly_targets", "actuals", "official_ratings")
 
     def _progress(self, obj):
-        from plans.views.entry import default_entry_year
-
         if not hasattr(obj, "_progress"):
             obj._progress = evaluate_kpi(kpi_values(obj), year=default_entry_year())
         return obj._progress
 
     @admin.display(description=_("year's target"))
     def year_target(self, obj):
-        from plans.services.presentation import format_number
+        from plans.presentation import format_number
 
         return format_number(self._progress(obj).year_target.value)
 

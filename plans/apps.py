@@ -8,6 +8,6 @@ class PlansConfig(AppConfig):
     verbose_name = _("Strategy plans")
 
     def ready(self):
-        from plans.services.access import ensure_roles
+        from plans.access import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from plans.services.crossplan import short_title
-from plans.services.notation import format_era_year
-from plans.services.presentation import format_number
+from plans.presentation import format_number, short_title
+from plans.rules.notation import format_era_year
 from plans.services.progress import KpiValues, kpi_series, trend_line
 
 COLOURS = {

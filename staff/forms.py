@@ -4,8 +4,8 @@ group fields: a POST that adds them is ignored, and the service would refuse the
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plans import access
 from plans.models import Department, Municipality
-from plans.services import access
 
 ROLE_CHOICES = [(role, role) for role in (access.DEPARTMENT_STAFF, access.PLANNER, access.ADMINISTRATOR)]
 

@@ -20,10 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from plans.services import access, accounts
-from plans.services.todo import DepartmentTodo, entry_todo
-from plans.views.entry import StaffRequiredMixin, default_entry_year, departments_for
+from plans import access
+from plans.services import accounts
+from plans.services.actuals import default_entry_year
+from staff.entry import StaffRequiredMixin, departments_for
 from staff.forms import AccountForm, InviteForm
+from staff.todo import DepartmentTodo, entry_todo
 
 NOT_SENT = gettext_lazy("The login was created but the invitation could not be sent. Send it again from the list.")
 

@@ -3,8 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from plans import access
 from plans.models import Department, Municipality, StaffProfile
-from plans.services import access
 
 
 def make_staff(username, role, municipality="小郡市", departments=()):

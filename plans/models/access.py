@@ -10,7 +10,7 @@ class StaffProfile(models.Model):
     """Which municipality and departments (担当課) a staff login works for.
 
     The role itself is a Django group (department staff, planner, administrator); see
-    ``plans.services.access`` for what each may see and change.
+    ``plans.access`` for what each may see and change.
     """
 
     user = models.OneToOneField(

@@ -2,7 +2,7 @@
 
 SQLite does not enforce ``max_length`` and a ``TextField`` has none, so every free-text column has
 a length check; every value column has bounds that every screen, export and spreadsheet can show
-(``plans.services.notation`` refuses the same at the door, with a message).
+(``plans.rules.notation`` refuses the same at the door, with a message).
 """
 
 from django.db.models import CheckConstraint, Q
@@ -10,7 +10,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
 # The pure core owns the bound (values lie strictly between -VALUE_LIMIT and VALUE_LIMIT).
-from plans.services.notation import VALUE_LIMIT
+from plans.rules.notation import VALUE_LIMIT
 
 LONG_TEXT_CHARS = 10_000  # any TextField; forms and importers cap lower where it suits
 

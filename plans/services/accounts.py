@@ -37,7 +37,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from plans.services import access
+from plans import access
 
 ROLE_KEYS = {
     "department": access.DEPARTMENT_STAFF,

@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from plans.importers import limits
-from plans.services import access, notation
+from plans import access, validation
+from plans.rules import notation
 from plans.services.progress import KpiValues, kpi_values, mark_for_value, year_target_for
 
 STATUS_CHOICES = {"": "", "集計中": "pending", "未把握": "unmeasured"}
@@ -109,6 +109,13 @@ class ConcurrentChange(Exception):
             + "、".join(names)
             + "）。最新の値を読み込み直してから入力してください。"
         )
+
+
+def default_entry_year(today=None) -> int:
+    """Each spring staff enter the fiscal year that just ended: the fiscal year before today's."""
+    today = today or timezone.localdate()
+    fiscal = today.year if today.month >= 4 else today.year - 1
+    return fiscal - 1
 
 
 def _year_span(kpi, plan) -> tuple[int, int]:
@@ -199,7 +206,7 @@ def submission_text_problem(submission: Submission) -> str | None:
         ("値", submission.text, Actual._meta.get_field("raw").max_length),
         ("備考", submission.note, settings.NOTE_MAX_CHARS),
     ):
-        problem = limits.text_problem(text, limit=limit)
+        problem = validation.text_problem(text, limit=limit)
         if problem:
             return f"{label}: {problem}"
     return None

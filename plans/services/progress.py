@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from plans.services import rating
-from plans.services.rating import ScaleLabel, YearTarget
-from plans.services.tallies import Tally, tally
+from plans.rules import rating
+from plans.rules.rating import ScaleLabel, YearTarget
+from plans.rules.tallies import Tally, tally
 
 
 @dataclass(frozen=True)

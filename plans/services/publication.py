@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from plans.services import access
+from plans import access
 
 
 def published_years(plan_id: int) -> list[int]:

@@ -2,8 +2,8 @@
 
 from django import template
 
-from plans.services.notation import era_label, format_year
-from plans.services.presentation import MARK_WORDS, format_number, format_rate
+from plans.presentation import MARK_WORDS, format_number, format_rate
+from plans.rules.notation import era_label, format_year
 
 register = template.Library()
 

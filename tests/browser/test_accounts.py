@@ -6,7 +6,7 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from plans.services.access import ADMINISTRATOR
+from plans.access import ADMINISTRATOR
 
 PASSWORD = "a-strong-password-123"
 NEW_PASSWORD = "chikugo-river-2025-spring"

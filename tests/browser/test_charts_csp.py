@@ -9,8 +9,8 @@ the page's ``<link id="plotly.js-style-global" class="no-inline-styles">`` to st
 import pytest
 from playwright.sync_api import expect
 
+from plans import access
 from plans.models import Kpi
-from plans.services import access
 from tests.browser.test_dashboard import log_in
 
 PHONE = {"width": 390, "height": 844}

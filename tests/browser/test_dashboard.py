@@ -8,7 +8,7 @@ from django.test import Client
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from plans.services import access
+from plans import access
 
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 

@@ -5,9 +5,9 @@ import io
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from plans.importers.actuals_workbook import INPUT_SUFFIX, SHEET
+from plans.access import DEPARTMENT_STAFF
 from plans.models import Actual, Department, Kpi
-from plans.services.access import DEPARTMENT_STAFF
+from workbooks.entry_workbook import INPUT_SUFFIX, SHEET
 
 PASSWORD = "a-strong-password-123"
 YEAR = 2025

@@ -5,14 +5,14 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from plans.importers.workbook import write_workbook
+from plans import access
 from plans.models import Actual, Department, Kpi, Plan
-from plans.services import access
-from plans.services.exports import plan_rows
 from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
+from workbooks.plan_export import plan_rows
+from workbooks.plan_workbook import write_workbook
+from workbooks.safety import XLSX
 
 pytestmark = pytest.mark.django_db
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from plans import access
 from plans.models import Actual, Department, Kpi, StaffProfile
-from plans.services import access, accounts
-from plans.views.entry import default_entry_year
+from plans.services import accounts
+from plans.services.actuals import default_entry_year
 from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 
 pytestmark = pytest.mark.django_db

@@ -4,13 +4,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from plans.importers.workbook import write_workbook
 from plans.models import Actual, Kpi, Plan
-from plans.services.exports import plan_rows
+from workbooks.plan_export import plan_rows
+from workbooks.plan_workbook import write_workbook
+from workbooks.safety import XLSX
 
 pytestmark = pytest.mark.django_db
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from plans.api import PlanDocument
-from plans.services.exports import plan_document
+from public.api import PlanDocument
 from tests.integration.seed_expectations import EXPECTED_COUNTS
+from workbooks.plan_export import plan_document
 
 pytestmark = pytest.mark.django_db
 

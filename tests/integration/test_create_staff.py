@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from plans.services import access
+from plans import access
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-strong-password-123"

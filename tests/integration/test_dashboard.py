@@ -10,10 +10,10 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from plans import access
 from plans.models import Kpi, Municipality, Plan, PrintedTally, StaffProfile
-from plans.services import access
-from plans.services.notation import parse_value
-from plans.services.overview import normalise_printed_mark, printed_counts
+from plans.rules.notation import parse_value
+from staff.overview import normalise_printed_mark, printed_counts
 
 from .test_seed_plans import H29_PRINTED_MARKS
 

@@ -194,7 +194,7 @@ def small_and_large():
 def test_every_dashboard_page_uses_the_same_number_of_queries_for_50_and_500_kpis(admin_client, small_and_large):
     small, large = small_and_large
     assert large.kpis.count() == 500
-    with mock.patch("plans.services.report.report_pdf", return_value=b"%PDF-1.7 stub"):
+    with mock.patch("staff.report.report_pdf", return_value=b"%PDF-1.7 stub"):
         counts = {
             name: (count_queries(admin_client, url), count_queries(admin_client, pages(large)[name]))
             for name, url in pages(small).items()

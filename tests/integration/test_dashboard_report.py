@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from plans.models import Goal, Kpi, Plan
-from plans.services.report import evaluation_report, static_url_fetcher
+from staff.report import evaluation_report, static_url_fetcher
 
 pytestmark = pytest.mark.django_db
 

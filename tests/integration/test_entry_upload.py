@@ -6,13 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from plans.importers.actuals_workbook import INPUT_SUFFIX, SHEET
 from plans.models import Actual, Department, Kpi
 from tests.staff import DEPARTMENT_STAFF, make_staff
+from workbooks.entry_workbook import INPUT_SUFFIX, SHEET
+from workbooks.safety import XLSX
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from plans.importers.workbook import read_workbook
 from plans.models import Kpi
-from plans.services.opendata import CSV_HEADERS
+from public.opendata import CSV_HEADERS
 from tests.integration.seed_expectations import EXPECTED_COUNTS
+from workbooks.plan_workbook import read_workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from plans.importers import transcription
-from plans.importers.workbook import ImportRefused, comparable, read_workbook, write_workbook
 from plans.models import Actual, Department, Kpi, Municipality, Plan
-from plans.services.exports import plan_document, plan_rows
-from plans.services.imports import import_plan_workbook
-from plans.services.seeds import SOURCES_DIR, WORKBOOKS_DIR, in_dependency_order, transcribed_rows
+from workbooks import transcription
+from workbooks.plan_export import plan_document, plan_rows
+from workbooks.plan_import import import_plan_workbook
+from workbooks.plan_workbook import ImportRefused, comparable, read_workbook, write_workbook
+from workbooks.seeds import SOURCES_DIR, WORKBOOKS_DIR, in_dependency_order, transcribed_rows
 
 SLUGS = sorted(transcription.transcription_files(SOURCES_DIR))
 

@@ -175,7 +175,7 @@ def test_shuukeichuu_is_no_value(seed):
 def test_full_width_digits_are_read(seed):
     # The 小郡 sheet prints full-width digits in some cells; every measured value is a number.
     assert not Actual.objects.filter(status="measured", value=None).exists()
-    from plans.services.notation import parse_value
+    from plans.rules.notation import parse_value
 
     assert parse_value("１８，１６５人").value == Decimal("18165")
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from openpyxl import load_workbook
 
-from plans.importers.actuals_workbook import INPUT_SUFFIX
-from plans.importers.actuals_workbook import SHEET as ENTRY_SHEET
+from workbooks.entry_workbook import INPUT_SUFFIX
+from workbooks.entry_workbook import SHEET as ENTRY_SHEET
 
 MB = 1024 * 1024
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -5,10 +5,10 @@ import bumps versions (finding 6), and municipalities and departments are the lo
 import pytest
 
 from plans.models import Actual, Department, Kpi, Municipality, ProjectReview
-from plans.services.exports import plan_rows
-from plans.services.imports import import_plan_rows
-from plans.services.notation import parse_year
+from plans.rules.notation import parse_year
 from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
+from workbooks.plan_export import plan_rows
+from workbooks.plan_import import import_plan_rows
 
 pytestmark = pytest.mark.django_db
 REFUSED = (302, 403, 404)

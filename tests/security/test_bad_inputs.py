@@ -14,14 +14,15 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from plans.importers.workbook import write_workbook
 from plans.models import Department
-from plans.services.exports import plan_rows
 from tests.security.corpus import CASES
 from tests.staff import DEPARTMENT_STAFF, make_staff
+from workbooks.plan_export import plan_rows
+from workbooks.plan_workbook import write_workbook
+from workbooks.safety import XLSX
 
 pytestmark = pytest.mark.django_db
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 YEAR = 2025
 BASE_PLAN = "ogori-strategy-2"
 DOORS = ("admin", "entry", "command")

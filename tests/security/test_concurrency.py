@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
+from plans import access
 from plans.models import Actual, Department, Kpi
-from plans.services import access
 from plans.services.actuals import ConcurrentChange, Submission, apply, preview
 from tests.factories import ActualFactory, KpiFactory
 from tests.staff import DEPARTMENT_STAFF, make_staff

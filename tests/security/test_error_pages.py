@@ -16,7 +16,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 
-from plans.middleware import RETRY_AFTER_SECONDS
+from kpi_tracker.middleware import RETRY_AFTER_SECONDS
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def broken_view(client, monkeypatch, **headers):
     def explode(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("plans.views.public.plans_overview", explode)
+    monkeypatch.setattr("public.views.plans_overview", explode)
     return client.get(reverse("plans:plan-list"), **headers)
 
 
@@ -61,7 +61,7 @@ def locked_database(client, monkeypatch, **headers):
     def locked(**kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("plans.views.public.plans_overview", locked)
+    monkeypatch.setattr("public.views.plans_overview", locked)
     return client.get(reverse("plans:plan-list"), **headers)
 
 
@@ -126,7 +126,7 @@ def test_failed_csrf_check_shows_our_page(settings):
 
 
 def test_locked_database_asks_to_retry_and_is_logged(production, monkeypatch, caplog):
-    with caplog.at_level(logging.ERROR, logger="plans.middleware"):
+    with caplog.at_level(logging.ERROR, logger="kpi_tracker.middleware"):
         response = locked_database(production, monkeypatch)
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
@@ -138,7 +138,7 @@ def test_database_down_gives_503_too(production, monkeypatch):
     def gone(**kwargs):
         raise InterfaceError("connection already closed")
 
-    monkeypatch.setattr("plans.views.public.plans_overview", gone)
+    monkeypatch.setattr("public.views.plans_overview", gone)
     response = production.get(reverse("plans:plan-list"))
     assert response.status_code == 503
     assert response.has_header("Retry-After")

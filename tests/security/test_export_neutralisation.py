@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from openpyxl import Workbook, load_workbook
 
-from plans.importers.safety import csv_bytes, is_risky, neutralise_text, restore_text, workbook_bytes
-from plans.importers.workbook import read_workbook
 from plans.models import Actual, Kpi, Plan
-from plans.services.exports import plan_rows
+from workbooks.plan_export import plan_rows
+from workbooks.plan_workbook import read_workbook
+from workbooks.safety import csv_bytes, is_risky, neutralise_text, restore_text, workbook_bytes
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/","クリック")'
 HOSTILE_NOTE = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -135,6 +135,6 @@ def test_the_plan_workbook_reads_back_what_was_written(hostile_plan):
 
 
 def _plan_workbook(plan: Plan) -> bytes:
-    from plans.importers.workbook import write_workbook
+    from workbooks.plan_workbook import write_workbook
 
     return write_workbook(plan_rows(plan.slug))

@@ -12,15 +12,15 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from plans.importers import schema
-from plans.importers.actuals_workbook import INPUT_SUFFIX, SHEET, read_entry_workbook
-from plans.importers.workbook import ImportRefused, write_workbook
 from plans.models import Department
 from plans.services.actuals import preview
-from plans.services.exports import plan_rows
-from plans.services.imports import import_plan_workbook
 from tests.security.test_bad_inputs import database_state
 from tests.staff import DEPARTMENT_STAFF, make_staff
+from workbooks import schema
+from workbooks.entry_workbook import INPUT_SUFFIX, SHEET, read_entry_workbook
+from workbooks.plan_export import plan_rows
+from workbooks.plan_import import import_plan_workbook
+from workbooks.plan_workbook import ImportRefused, write_workbook
 
 pytestmark = pytest.mark.django_db
 ENTRY_COLUMNS = ["value", "状態", "備考", "指標名", "KPI番号", "版"]

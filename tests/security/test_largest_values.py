@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from plans.models import Actual, Kpi, YearlyTarget
-from plans.services.notation import LARGEST_VALUE
+from plans.rules.notation import LARGEST_VALUE
 from tests.security.test_authorisation_walk import body_text, fill, target  # noqa: F401 (fixture)
 from tests.security.urlwalk import endpoints
 

@@ -1,4 +1,4 @@
-"""plans.importers.limits: the checks on bytes, rows and text, and the problem summary; and the
+"""workbooks.limits: the checks on bytes, rows and text, and the problem summary; and the
 caps at the doors (the admin form, the entry upload, the entry page, the import command)."""
 
 import io
@@ -12,16 +12,16 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from openpyxl import Workbook
 
-from plans.forms import PlanWorkbookForm
-from plans.importers import limits
-from plans.importers.workbook import LIST_SEPARATORS, ImportRefused, write_workbook
+from plans import validation
 from plans.models import Actual, Department, Kpi
-from plans.services import imports
-from plans.services.exports import plan_rows
-from plans.services.imports import import_plan_workbook
 from tests.staff import DEPARTMENT_STAFF, make_staff
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from workbooks import limits
+from workbooks import plan_import as imports
+from workbooks.forms import PlanWorkbookForm
+from workbooks.plan_export import plan_rows
+from workbooks.plan_import import import_plan_workbook
+from workbooks.plan_workbook import LIST_SEPARATORS, ImportRefused, write_workbook
+from workbooks.safety import XLSX
 
 
 def workbook_bytes(sheets=1) -> bytes:
@@ -113,13 +113,13 @@ def test_rows_are_counted_as_they_come_and_reading_stops_at_the_limit():
     ],
 )
 def test_text_problem(text, limit, problem):
-    assert limits.text_problem(text, limit=limit) == problem
+    assert validation.text_problem(text, limit=limit) == problem
 
 
 @override_settings(PROBLEMS_SHOWN=3)
 def test_long_problem_lists_are_summarised():
-    assert limits.summarise_problems(["a", "b", "c"]) == ["a", "b", "c"]
-    assert limits.summarise_problems(["a", "b", "c", "d", "e"]) == ["a", "b", "c", "ほか 2 件の問題があります。"]
+    assert validation.summarise_problems(["a", "b", "c"]) == ["a", "b", "c"]
+    assert validation.summarise_problems(["a", "b", "c", "d", "e"]) == ["a", "b", "c", "ほか 2 件の問題があります。"]
 
 
 def test_list_columns_split_as_the_importer_splits_them():
@@ -128,9 +128,9 @@ def test_list_columns_split_as_the_importer_splits_them():
 
 @pytest.mark.django_db
 def test_field_limits_come_from_the_models():
-    assert limits.field_limit(Actual, "raw") == 200
-    assert limits.field_limit(Kpi, "name") == 300
-    assert limits.field_limit(Actual, "note") == 10_000  # a TextField: UPLOAD_MAX_CELL_CHARS
+    assert validation.field_limit(Actual, "raw") == 200
+    assert validation.field_limit(Kpi, "name") == 300
+    assert validation.field_limit(Actual, "note") == 10_000  # a TextField: UPLOAD_MAX_CELL_CHARS
 
 
 @override_settings(UPLOAD_MAX_BYTES=1000)

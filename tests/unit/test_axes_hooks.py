@@ -1,8 +1,8 @@
-"""The client address our trusted proxies appended to X-Forwarded-For (plans.axes_hooks)."""
+"""The client address our trusted proxies appended to X-Forwarded-For (kpi_tracker.axes_hooks)."""
 
 import pytest
 
-from plans.axes_hooks import forwarded_client
+from kpi_tracker.axes_hooks import forwarded_client
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from plans.services.municipalities import check_digit, full_code, is_valid_code, known
+from plans.rules.municipalities import check_digit, full_code, is_valid_code, known
 
 
 @pytest.mark.parametrize(

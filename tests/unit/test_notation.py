@@ -4,14 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from plans.services.notation import (
-    format_year,
-    normalize_text,
-    parse_era_month,
-    parse_era_year,
-    parse_value,
-    parse_year,
-)
+from plans.rules.notation import format_year, normalize_text, parse_era_month, parse_era_year, parse_value, parse_year
 
 
 @pytest.mark.parametrize(
@@ -199,7 +192,7 @@ def test_normalize_text_turns_triangles_before_digits_into_minus():
 
 
 def test_format_era_year_is_the_year_as_staff_write_it():
-    from plans.services.notation import format_era_year
+    from plans.rules.notation import format_era_year
 
     assert format_era_year(2019) == "R元年度"
     assert format_era_year(2023, fiscal=False) == "R5年"

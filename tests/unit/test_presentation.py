@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from plans.services.presentation import format_number, format_rate
+from plans.presentation import format_number, format_rate
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plans.services.notation import parse_value, parse_year
-from plans.services.rating import outlook, progress_mark
+from plans.rules.notation import parse_value, parse_year
+from plans.rules.rating import outlook, progress_mark
 
 japanese_ish = st.text(
     alphabet=st.one_of(

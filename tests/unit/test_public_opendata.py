@@ -1,4 +1,4 @@
-"""The open-data CSV (plans.services.opendata): long format, numbers without units, blank ≠ 0."""
+"""The open-data CSV (public.opendata): long format, numbers without units, blank ≠ 0."""
 
 import csv
 import io
@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from plans.services.opendata import CSV_COLUMNS, CSV_HEADERS, csv_number, kpi_csv_rows, write_csv
 from plans.services.progress import ActualDetail, KpiValues
+from public.opendata import CSV_COLUMNS, CSV_HEADERS, csv_number, kpi_csv_rows, write_csv
 
 D = Decimal
 ATTRIBUTES = {"municipality_code": "402036", "kpi_code": "G4-2", "kpi_name": "住みたいと思う市民の割合", "unit": "%"}

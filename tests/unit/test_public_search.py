@@ -1,8 +1,8 @@
-"""KPI search: NFKC on both sides, kana folded, a part of a word matches (plans.services.search)."""
+"""KPI search: NFKC on both sides, kana folded, a part of a word matches (public.search)."""
 
 import pytest
 
-from plans.services.search import SearchEntry, find, highlight, normalize_for_search, query_terms
+from public.search import SearchEntry, find, highlight, normalize_for_search, query_terms
 
 ENTRIES = [
     SearchEntry("p1", "計画1", "久留米市", "G4-1", "子育てしやすいと思う市民の割合", "%"),

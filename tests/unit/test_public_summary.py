@@ -1,10 +1,12 @@
-"""Summaries of the public pages (plans.services.public_summary): pure, on the rating rules."""
+"""Summaries of the public pages (public.summary): pure, on the rating rules."""
 
 from decimal import Decimal
 from types import SimpleNamespace
 
+from plans.rules.rating import MARKS, OUTLOOKS, ScaleLabel
+from plans.rules.tallies import Tally, tally
 from plans.services.progress import ActualDetail, KpiValues
-from plans.services.public_summary import (
+from public.summary import (
     combined_tally,
     kpi_table,
     kpi_years,
@@ -15,8 +17,6 @@ from plans.services.public_summary import (
     summarize_kpi,
     tally_segments,
 )
-from plans.services.rating import MARKS, OUTLOOKS, ScaleLabel
-from plans.services.tallies import Tally, tally
 
 D = Decimal
 KURUME_SCALE = (ScaleLabel("A", ("A", "B")), ScaleLabel("B", ("C",)), ScaleLabel("C", ("D", "E")))

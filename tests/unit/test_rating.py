@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from plans.services.rating import (
+from plans.rules.rating import (
     DEFAULT_SCALE,
     ScaleLabel,
     achievement_rate,

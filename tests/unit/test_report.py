@@ -1,21 +1,13 @@
-"""The annual evaluation report's pure core (plans.services.report)."""
+"""The annual evaluation report's pure core (staff.report)."""
 
 from decimal import Decimal
 
 import pytest
 
-from plans.services.overview import YearMark
+from plans.rules.rating import ScaleLabel
 from plans.services.progress import ActualDetail, KpiValues, evaluate_kpi
-from plans.services.rating import ScaleLabel
-from plans.services.report import (
-    PreviousKpi,
-    SuccessorKpi,
-    legend_lines,
-    review_point,
-    succession_rows,
-    target_rows,
-    text_lines,
-)
+from staff.overview import YearMark
+from staff.report import PreviousKpi, SuccessorKpi, legend_lines, review_point, succession_rows, target_rows, text_lines
 
 
 @pytest.mark.parametrize(

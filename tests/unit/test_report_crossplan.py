@@ -1,10 +1,11 @@
-"""KPIs across plans and municipalities: the pure core of plans.services.crossplan."""
+"""KPIs across plans and municipalities: the pure core of staff.crossplan."""
 
 from decimal import Decimal
 
 import pytest
 
-from plans.services.crossplan import (
+from plans.services.progress import ActualDetail, KpiValues
+from staff.crossplan import (
     Lineage,
     Segment,
     SeriesPoint,
@@ -17,7 +18,6 @@ from plans.services.crossplan import (
     normalise_kpi_name,
     short_title,
 )
-from plans.services.progress import ActualDetail, KpiValues
 
 
 @pytest.mark.parametrize(

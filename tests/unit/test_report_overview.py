@@ -1,10 +1,13 @@
-"""The dashboards' pure core (plans.services.overview): tallies on the plan's scale, bars, year marks."""
+"""The dashboards' pure core (staff.overview): tallies on the plan's scale, bars, year marks."""
 
 from decimal import Decimal
 
 import pytest
 
-from plans.services.overview import (
+from plans.rules.rating import ScaleLabel
+from plans.rules.tallies import tally
+from plans.services.progress import KpiValues, PlanProgress, evaluate_kpi, tallies_by_goal
+from staff.overview import (
     Counts,
     GoalInfo,
     bar_segments,
@@ -20,9 +23,6 @@ from plans.services.overview import (
     year_marks,
     year_options,
 )
-from plans.services.progress import KpiValues, PlanProgress, evaluate_kpi, tallies_by_goal
-from plans.services.rating import ScaleLabel
-from plans.services.tallies import tally
 
 KURUME_SCALE = (
     ScaleLabel("A", ("A", "B"), "目標を達成できる見込み"),
@@ -57,7 +57,7 @@ def test_canonical_outlooks_count_on_the_plan_scale():
 
 
 def test_on_the_canonical_scale_outlooks_count_as_they_are():
-    from plans.services.rating import DEFAULT_SCALE
+    from plans.rules.rating import DEFAULT_SCALE
 
     assert outlooks_on_plan_scale({"A": 2, "E": 1}, DEFAULT_SCALE) == {"A": 2, "B": 0, "C": 0, "D": 0, "E": 1, "-": 0}
 

@@ -1,6 +1,6 @@
 import pytest
 
-from plans.services.tallies import Tally, parse_printed_tally, tally
+from plans.rules.tallies import Tally, parse_printed_tally, tally
 
 
 def test_tally_counts_by_mark_and_outlook():

@@ -1,0 +1,282 @@
+"""The read-only open data API (django-ninja), mounted at /api/v1/.
+
+Only published data: the plan list with the counts of each plan's document, the plan JSON
+document of ``export_plan SLUG --format json`` restricted to published years, and a KPI search.
+Years are Western integers; values are JSON numbers or null with the raw text beside. Responses
+are cached by URL and data version and carry an ETag (``public.caching.public_cache``).
+The OpenAPI document is at /api/v1/openapi.json and described at /api/v1/docs.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.urls import reverse
+from ninja import NinjaAPI, Path, Query, Schema, Status
+from ninja.decorators import decorate_view
+from ninja.openapi.docs import Swagger
+from pydantic import Field
+
+from plans.models import Plan
+from public import opendata
+from public.caching import public_cache
+from public.search import MAX_QUERY_LENGTH, search_kpis
+
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+Number = int | float | None
+MarkLabel = Literal["○", "△", "×", "-"]
+OutlookLabel = Literal["A", "B", "C", "D", "E", "-"]
+
+api = NinjaAPI(
+    title="KPI progress of municipal strategies — open data API",
+    version="1",
+    description=(
+        "Read-only, published data only. Years are Western integers (2023 = R5年度); values are JSON numbers "
+        "or null, with the text as the plan writes it in `raw`. Licence: CC BY 4.0 "
+        "(https://creativecommons.org/licenses/by/4.0/)."
+    ),
+    urls_namespace="api",
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+
+
+class Counts(Schema):
+    goals: int = Field(description="Goals (基本目標)")
+    directions: int = Field(description="Policy directions (施策の方向性)")
+    projects: int = Field(description="Projects, each counted once however often it is listed")
+    kpis: int = Field(description="KPIs and numerical targets")
+    actuals: int = Field(description="Published actuals with a measured value")
+
+
+class PlanSummary(Schema):
+    slug: str
+    title: str
+    municipality: str
+    first_year: int
+    last_year: int
+    counts: Counts
+
+
+class PlanList(Schema):
+    plans: list[PlanSummary]
+
+
+class Partner(Schema):
+    name: str
+    code: str | None
+
+
+class ScaleLabel(Schema):
+    label: str
+    meaning: str
+    canonical: list[str]
+
+
+class DirectionOut(Schema):
+    code: str
+    title: str
+    summary: str
+    group: str
+
+
+class GoalOut(Schema):
+    number: int
+    kind_label: str
+    title: str
+    basic_direction: str
+    directions: list[DirectionOut]
+
+
+class PackageOut(Schema):
+    number: int
+    title: str
+
+
+class ListingOut(Schema):
+    number: int
+    repeat: bool
+
+
+class ProjectOut(Schema):
+    code: str
+    title: str
+    directions: list[str]
+    packages: list[ListingOut]
+    municipalities: list[str]
+    departments: list[str]
+
+
+class Baseline(Schema):
+    year: int | None
+    value: Number
+    raw: str
+
+
+class Target(Schema):
+    year: int | None
+    value: Number
+    raw: str
+    at_least: bool
+
+
+class YearlyTargetOut(Schema):
+    year: int
+    value: Number
+    raw: str
+
+
+class ActualOut(Schema):
+    year: int
+    value: Number
+    raw: str
+    status: Literal["measured", "pending", "unmeasured", "blank", "unparsed"]
+    preliminary: bool
+    note: str
+    mark: MarkLabel
+
+
+class OfficialMark(Schema):
+    year: int
+    label: str
+
+
+class PredecessorOut(Schema):
+    plan: str | None
+    code: str
+    link: str
+    label: str
+
+
+class KpiOut(Schema):
+    id: int
+    code: str
+    name: str
+    unit: str
+    direction: Literal["increase", "decrease", "maintain"]
+    level: Literal["plan", "goal", "direction", "package", "project"]
+    of: str
+    numerical_target: bool
+    cumulative: bool
+    year_kind: Literal["fiscal", "calendar"]
+    department: str | None
+    baseline: Baseline
+    target: Target
+    yearly_targets: list[YearlyTargetOut]
+    actuals: list[ActualOut]
+    outlook: OutlookLabel
+    official_rating: str | None
+    official_rating_year: int | None
+    official_marks: list[OfficialMark]
+    predecessor: PredecessorOut | None
+    dropped_in_next_plan: bool
+
+
+class PlanDocument(Schema):
+    slug: str
+    title: str
+    kind: str
+    municipality: str
+    municipality_code: str | None
+    partners: list[Partner]
+    first_year: int
+    last_year: int
+    revised: str | None
+    predecessor: str | None
+    report_year: int | None
+    evaluation_year: int
+    rating_scale: list[ScaleLabel]
+    counts: Counts
+    goals: list[GoalOut]
+    packages: list[PackageOut]
+    projects: list[ProjectOut]
+    kpis: list[KpiOut]
+
+
+class SearchResult(Schema):
+    plan: str
+    plan_title: str
+    municipality: str
+    code: str
+    name: str
+    unit: str
+    url: str
+
+
+class SearchResults(Schema):
+    query: str
+    results: list[SearchResult]
+
+
+class Error(Schema):
+    detail: str
+
+
+class InvalidParameter(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class InvalidRequest(Schema):
+    """422: a parameter does not match its schema (e.g. a slug with other than letters, digits, - and _)."""
+
+    detail: list[InvalidParameter]
+
+
+@api.get("/plans/", response=PlanList, url_name="plans", summary="Every plan with its counts", tags=["plans"])
+@decorate_view(public_cache)
+def list_plans(request):
+    """Every plan: slug, title, lead municipality, first and last fiscal year, and the counts of its
+    document (the same as `GET /api/v1/plans/{slug}/` → `counts`)."""
+    return {"plans": opendata.plan_catalogue()}
+
+
+@api.get(
+    "/plans/{slug}/",
+    response={200: PlanDocument, 404: Error, 422: InvalidRequest},
+    url_name="plan",
+    summary="A plan as its JSON document",
+    tags=["plans"],
+)
+@decorate_view(public_cache)
+def get_plan(request, slug: str = Path(..., pattern=SLUG_PATTERN, max_length=80, example="ogori-strategy-2")):
+    """The plan JSON document (`export_plan SLUG --format json`) with the published actuals only."""
+    if not Plan.objects.filter(slug=slug).exists():
+        return Status(404, {"detail": "No such plan."})
+    return opendata.public_document(slug)
+
+
+@api.get(
+    "/kpis/",
+    response={200: SearchResults, 422: InvalidRequest},
+    url_name="kpi-search",
+    summary="Find KPIs by name",
+    tags=["kpis"],
+)
+@decorate_view(public_cache)
+def find_kpis(
+    request,
+    q: str = Query(
+        ...,
+        min_length=1,
+        max_length=MAX_QUERY_LENGTH,
+        description="A part of a KPI name; full-width and half-width forms match alike",
+        example="子育て",
+    ),
+):
+    """KPIs of every plan whose name contains every word of `q` (after NFKC normalisation)."""
+    return {
+        "query": q,
+        "results": [
+            {
+                "plan": hit.entry.plan_slug,
+                "plan_title": hit.entry.plan_title,
+                "municipality": hit.entry.municipality,
+                "code": hit.entry.code,
+                "name": hit.entry.name,
+                "unit": hit.entry.unit,
+                "url": reverse("plans:kpi-detail", kwargs={"slug": hit.entry.plan_slug, "code": hit.entry.code}),
+            }
+            for hit in search_kpis(q)
+        ],
+    }

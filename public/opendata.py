@@ -1,0 +1,327 @@
+"""Open data: the published part of a plan as CSV (long format), as the plan workbook and as JSON.
+
+Only published data leaves through here: the actuals (and project reviews) of the years a
+planner published (``PublishedYear``), with marks, rates and outlooks computed from those alone.
+
+The CSV follows the national rules for machine-readable government data
+(行政データにおける機械可読性に関するルール, 「機械判読可能なデータの表記方法の統一ルール」):
+
+* long format, one row per KPI and year; one value per cell, no merged or decorative cells;
+* numbers without units or thousands separators, the unit in its own column;
+* no value is a blank cell, never 0, and the status column says why (集計中, 未把握, 記載なし);
+* a Western year column beside the era label (`2023`, `R5年度`);
+* the national local-government code (全国地方公共団体コード, six digits) of each municipality;
+* UTF-8 with a byte order mark (so that Excel opens it in Japanese), CRLF line ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from plans.presentation import format_rate
+from plans.rules import rating
+from plans.services.progress import KpiValues, evaluate_kpi, kpi_values, plan_scale
+from public.summary import kpi_years
+from workbooks import schema
+from workbooks.plan_export import _attachment_code, plan_document, plan_rows, year_text
+from workbooks.safety import csv_bytes
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+LICENCE_NAME = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
+# Interpolated yearly targets are exact fractions; four decimals are more than any plan prints.
+INTERPOLATED_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class CsvColumn:
+    key: str
+    header: str  # Japanese, as the file's first row
+    help: str  # Japanese, for the column list on the download page
+    example: str = ""
+
+
+CSV_COLUMNS = (
+    CsvColumn(
+        "municipality_code", "全国地方公共団体コード", "計画を策定した自治体の6桁のコード（検査数字を含む）", "402036"
+    ),
+    CsvColumn("municipality", "地方公共団体名", "計画を策定した自治体の名称", "久留米市"),
+    CsvColumn("plan_id", "計画ID", "計画の識別子（URL・APIと共通）", "kurume-strategy-1"),
+    CsvColumn("plan_title", "計画名", "計画の名称（記載どおり）", "第1期 久留米市地方創生総合戦略"),
+    CsvColumn("goal_number", "基本目標番号", "指標が属する基本目標の番号（政策パッケージ等の指標は空欄）", "4"),
+    CsvColumn("goal_title", "基本目標名", "基本目標の名称", "安心して結婚・出産・子育てができる環境をつくる"),
+    CsvColumn(
+        "level", "指標の区分", "計画 / 基本目標 / 施策の方向性 / パッケージ / 事業 のどれに付く指標か", "基本目標"
+    ),
+    CsvColumn(
+        "attached_to", "区分の番号", "指標が付く基本目標・施策の方向性・パッケージ・事業の番号（記載どおり）", "4"
+    ),
+    CsvColumn("kpi_code", "指標コード", "計画内で指標を識別するコード", "G4-1"),
+    CsvColumn("kpi_name", "指標名", "指標の名称（記載どおり）", "子育てしやすいと思う市民の割合"),
+    CsvColumn("unit", "単位", "数値の単位（数値の列には単位を付けません）", "%"),
+    CsvColumn("direction", "目指す方向", "増加 / 減少 / 維持", "増加"),
+    CsvColumn("year_kind", "年の区分", "年度（4月〜翌3月）/ 年（暦年）", "年度"),
+    CsvColumn("cumulative", "累計値", "1: 値が累計、0: 各年の値", "0"),
+    CsvColumn("department", "担当課", "指標を担当する課（記載がなければ空欄）", "企画調整課"),
+    CsvColumn("baseline_year", "基準年（西暦）", "基準値の年", "2014"),
+    CsvColumn("baseline_year_label", "基準年（和暦）", "基準値の年（和暦）", "H26年度"),
+    CsvColumn("baseline", "基準値", "基準値（数値のみ。読めない場合は空欄）", "70.8"),
+    CsvColumn("baseline_raw", "基準値（計画の表記）", "計画に書かれたとおりの基準値", "70.8%"),
+    CsvColumn("target_year", "目標年（西暦）", "最終目標の年", "2019"),
+    CsvColumn("target_year_label", "目標年（和暦）", "最終目標の年（和暦）", "H31年度"),
+    CsvColumn("target", "最終目標値", "最終目標値（数値のみ。読めない場合は空欄）", "80"),
+    CsvColumn("target_raw", "最終目標値（計画の表記）", "計画に書かれたとおりの最終目標値", "80.0%"),
+    CsvColumn("at_least", "以上（維持型）", "1: 目標値以上を保つ型の目標、0: それ以外", "0"),
+    CsvColumn("year", "年（西暦）", "この行の年。基準値の次の年から目標年まで1年1行", "2017"),
+    CsvColumn("year_label", "年（和暦）", "この行の年（和暦）", "H29年度"),
+    CsvColumn(
+        "year_target", "年度目標値", "この年の目標値（計画に記載がなければ基準値と最終目標値を結ぶ直線上の値）", "75"
+    ),
+    CsvColumn("year_target_source", "年度目標値の根拠", "計画に記載 / 直線補間 / 空欄（目標なし）", "計画に記載"),
+    CsvColumn("actual", "実績値", "公表された実績値（数値のみ）。値がなければ空欄で、0 とは区別します", "78"),
+    CsvColumn("actual_raw", "実績値（計画の表記）", "書かれたとおりの実績値（注記を含む）", "78.0%"),
+    CsvColumn(
+        "actual_status", "実績の状態", "測定済 / 集計中 / 未把握 / 記載なし / 要確認。実績の行がない年は空欄", "測定済"
+    ),
+    CsvColumn("preliminary", "速報値", "1: 速報値、0: 確定値。実績がない年は空欄", "0"),
+    CsvColumn("actual_note", "実績の注記", "調査年・累計の範囲など、値に付いた注記", ""),
+    CsvColumn("rate", "達成率（%）", "（実績値 − 基準値）÷（年度目標値 − 基準値）× 100。小数第1位まで", "190.4"),
+    CsvColumn(
+        "mark", "進捗度", "○ 達成（100%以上） △ 概ね達成（70%以上100%未満） × 未達成（70%未満） - 判断できない", "○"
+    ),
+    CsvColumn("outlook", "見通し", "この年までの実績による最終目標の見通し A〜E（- は実績なし）", "A"),
+    CsvColumn("official_rating", "計画の評価（記載どおり）", "計画がこの年に印刷した評価（見込み）", "A"),
+)
+CSV_HEADERS = tuple(column.header for column in CSV_COLUMNS)
+
+
+def csv_number(value: Decimal | int | None) -> str:
+    """A number as the file writes it: plain digits, no separators or unit; blank for no value."""
+    if value is None:
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def _flag(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def kpi_csv_rows(kpi: KpiValues, *, attributes: dict[str, str], scale: Iterable = rating.DEFAULT_SCALE) -> list[dict]:
+    """Pure: one row per year of the KPI (its table's years; one row without a year if it has none).
+
+    ``attributes`` are the KPI's descriptive cells (municipality, plan, names, raw texts); the
+    year cells come from the rating rules (``kpi_years`` and ``evaluate_kpi``).
+    """
+    scale = tuple(scale)
+    fiscal = kpi.fiscal
+    years = kpi_years(kpi)
+    if not years:
+        return [{**attributes, **dict.fromkeys(_YEAR_KEYS, "")}]
+    rows = []
+    for row in years:
+        progress = evaluate_kpi(kpi, year=row.year, scale=scale)
+        target = row.target.value
+        if target is not None and not row.target.stated:
+            target = target.quantize(INTERPOLATED_PLACES)
+        detail = row.detail
+        rows.append(
+            {
+                **attributes,
+                "year": str(row.year),
+                "year_label": year_text(row.year, fiscal=fiscal),
+                "year_target": csv_number(target),
+                "year_target_source": ("" if target is None else "計画に記載" if row.target.stated else "直線補間"),
+                "actual": csv_number(row.actual),
+                "actual_raw": detail.raw if detail else "",
+                "actual_status": schema.word_for(_STATUS_WORDS, detail.status) if detail else "",
+                "preliminary": _flag(detail.preliminary) if detail else "",
+                "actual_note": detail.note if detail else "",
+                "rate": format_rate(progress.rate).rstrip("%")
+                if progress.rate is not None and row.actual is not None
+                else "",
+                "mark": row.mark,
+                "outlook": progress.outlook,
+                "official_rating": kpi.official_outlooks.get(row.year, ""),
+            }
+        )
+    return rows
+
+
+_YEAR_KEYS = (
+    "year",
+    "year_label",
+    "year_target",
+    "year_target_source",
+    "actual",
+    "actual_raw",
+    "actual_status",
+    "preliminary",
+    "actual_note",
+    "rate",
+    "mark",
+    "outlook",
+    "official_rating",
+)
+_STATUS_WORDS = {word: key for word, key in schema.STATUS_WORDS.items() if word}
+
+
+def _kpi_attributes(plan, kpi) -> dict[str, str]:
+    fiscal = kpi.year_kind == "fiscal"
+    goal = kpi.goal if kpi.goal_id else kpi.policy_direction.goal if kpi.policy_direction_id else None
+    return {
+        "municipality_code": plan.municipality.code or "",
+        "municipality": plan.municipality.name,
+        "plan_id": plan.slug,
+        "plan_title": plan.title,
+        "goal_number": str(goal.number) if goal else "",
+        "goal_title": goal.title if goal else "",
+        "level": schema.word_for(schema.LEVEL_WORDS, kpi.level),
+        "attached_to": _attachment_code(kpi),
+        "kpi_code": kpi.code,
+        "kpi_name": kpi.name,
+        "unit": kpi.unit,
+        "direction": schema.word_for(schema.DIRECTION_WORDS, kpi.direction),
+        "year_kind": schema.word_for(schema.YEAR_KIND_WORDS, kpi.year_kind),
+        "cumulative": _flag(kpi.is_cumulative),
+        "department": kpi.department.name if kpi.department_id else "",
+        "baseline_year": str(kpi.baseline_year or ""),
+        "baseline_year_label": year_text(kpi.baseline_year, fiscal=fiscal),
+        "baseline": csv_number(kpi.baseline_value),
+        "baseline_raw": kpi.baseline_raw,
+        "target_year": str(kpi.target_year or ""),
+        "target_year_label": year_text(kpi.target_year, fiscal=fiscal),
+        "target": csv_number(kpi.target_value),
+        "target_raw": kpi.target_raw,
+        "at_least": _flag(kpi.target_at_least),
+    }
+
+
+def plan_csv_rows(slug: str) -> list[dict]:
+    """The published rows of a plan's CSV (queries: plan, scale, and the four of the KPIs)."""
+    from plans import selectors
+    from plans.models import Plan
+
+    plan = Plan.objects.select_related("municipality").get(slug=slug)
+    scale = plan_scale(plan.pk)
+    rows: list[dict] = []
+    for kpi in selectors.kpis_with_values(plan.pk, public=True):
+        rows += kpi_csv_rows(kpi_values(kpi), attributes=_kpi_attributes(plan, kpi), scale=scale)
+    return rows
+
+
+def write_csv(rows: Iterable[dict]) -> bytes:
+    """UTF-8 with BOM, CRLF, a header row of Japanese column names, then the rows."""
+    return csv_bytes([CSV_HEADERS, *([row.get(column.key, "") for column in CSV_COLUMNS] for row in rows)])
+
+
+def plan_csv(slug: str) -> bytes:
+    return write_csv(plan_csv_rows(slug))
+
+
+def public_workbook(slug: str) -> bytes:
+    """The plan workbook (.xlsx) of the published data, in the format ``import_plan`` reads."""
+    from workbooks.plan_workbook import write_workbook
+
+    return write_workbook(plan_rows(slug, public=True))
+
+
+def public_document(slug: str) -> dict:
+    """The plan JSON document of the published data (what ``GET /api/v1/plans/{slug}/`` serves)."""
+    return plan_document(slug, public=True)
+
+
+def plan_catalogue() -> list[dict]:
+    """Every plan with the counts of its document (published actuals only), in one query.
+
+    Each count is a correlated subquery, so the number of plans does not change the number of
+    queries and joins do not multiply the counts.
+    """
+    from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from plans.models import Actual, Goal, Kpi, Plan, PolicyDirection, Project, PublishedYear
+
+    def count(queryset, plan_field: str):
+        grouped = queryset.filter(**{plan_field: OuterRef("pk")}).order_by().values(plan_field)
+        return Coalesce(
+            Subquery(grouped.annotate(total=Count("pk")).values("total")[:1], output_field=IntegerField()), Value(0)
+        )
+
+    published = PublishedYear.objects.filter(plan_id=OuterRef("kpi__plan_id"), year=OuterRef("year"))
+    plans = (
+        Plan.objects.select_related("municipality")
+        .annotate(
+            n_goals=count(Goal.objects.all(), "plan"),
+            n_directions=count(PolicyDirection.objects.all(), "plan"),
+            n_projects=count(Project.objects.all(), "plan"),
+            n_kpis=count(Kpi.objects.all(), "plan"),
+            n_actuals=count(Actual.objects.filter(status="measured").filter(Exists(published)), "kpi__plan"),
+        )
+        .order_by("municipality__code", "first_year", "slug")
+    )
+    return [
+        {
+            "slug": plan.slug,
+            "title": plan.title,
+            "municipality": plan.municipality.name,
+            "first_year": plan.first_year,
+            "last_year": plan.last_year,
+            "counts": {
+                "goals": plan.n_goals,
+                "directions": plan.n_directions,
+                "projects": plan.n_projects,
+                "kpis": plan.n_kpis,
+                "actuals": plan.n_actuals,
+            },
+        }
+        for plan in plans
+    ]
+
+
+def public_data_version() -> str:
+    """A short fingerprint of the data behind the public pages, in one query.
+
+    It changes when rows are added or deleted anywhere in a plan, when KPIs, yearly targets,
+    actuals, official ratings or project reviews are edited (each edit leaves a history row;
+    actuals also carry their update time) and when a year is published or withdrawn, so cached
+    open data never outlives those changes. Plans, goals, directions and projects keep no
+    history: an edit of their text reaches the cached files when the cache entry expires
+    (``CACHE_SECONDS`` in ``public.views``).
+    """
+    from django.db import connection
+
+    from plans import models
+
+    quote = connection.ops.quote_name
+    parts = []
+    for model in (
+        models.Municipality,
+        models.Plan,
+        models.RatingLabel,
+        models.Goal,
+        models.PolicyDirection,
+        models.Package,
+        models.Project,
+        models.ProjectReview,
+        models.Kpi,
+        models.YearlyTarget,
+        models.Actual,
+        models.OfficialRating,
+        models.PrintedTally,
+        models.PublishedYear,
+    ):
+        table = quote(model._meta.db_table)
+        parts += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX(id) FROM {table})"]
+        history = getattr(model, "history", None)
+        if history is not None:
+            parts.append(f"(SELECT MAX(history_id) FROM {quote(history.model._meta.db_table)})")
+    parts.append(f"(SELECT MAX(updated_at) FROM {quote(models.Actual._meta.db_table)})")
+    parts.append(f"(SELECT MAX(published_at) FROM {quote(models.PublishedYear._meta.db_table)})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]

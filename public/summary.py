@@ -1,0 +1,266 @@
+"""What the public pages say about plans, goals and KPIs: summaries built on the rating rules.
+
+The core is pure (``KpiValues``, ``KpiProgress`` and ``Tally`` in, frozen dataclasses out) and
+calls ``plans.services.progress`` for every mark, rate and outlook; nothing is recomputed here.
+``plans_overview`` is the thin wrapper of the home page: every plan, its latest published year
+and its tally, in a fixed number of queries whatever the number of plans and KPIs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from plans.rules import rating
+from plans.rules.rating import ScaleLabel
+from plans.rules.tallies import Tally, tally
+from plans.services.progress import (
+    KpiProgress,
+    KpiValues,
+    YearRow,
+    default_year,
+    evaluate_kpi,
+    kpi_series,
+    kpi_values,
+    mark_for_year,
+    year_target_for,
+)
+
+# --- one KPI ---------------------------------------------------------------------------------
+
+
+def kpi_years(kpi: KpiValues) -> list[YearRow]:
+    """The rows of a KPI's table: its series (baseline year to target year) and, before it, any
+    actual recorded at or before the baseline year (うきは prints a 最新値 for the baseline year),
+    so that no published actual is left out."""
+    rows = kpi_series(kpi)
+    covered = {row.year for row in rows}
+    earlier = [
+        YearRow(
+            year=year,
+            target=year_target_for(kpi, year),
+            actual=kpi.actuals.get(year),
+            detail=kpi.actual_details.get(year),
+            mark=mark_for_year(kpi, year),
+        )
+        for year in sorted(set(kpi.actuals) | set(kpi.actual_details))
+        if year not in covered
+    ]
+    return sorted([*earlier, *rows], key=lambda row: row.year)
+
+
+def latest_actual(kpi: KpiValues) -> YearRow | None:
+    """The latest year with a measured value, with that year's target and mark (None if none)."""
+    measured = [year for year, value in kpi.actuals.items() if value is not None]
+    if not measured:
+        return None
+    year = max(measured)
+    return YearRow(
+        year=year,
+        target=year_target_for(kpi, year),
+        actual=kpi.actuals[year],
+        detail=kpi.actual_details.get(year),
+        mark=mark_for_year(kpi, year),
+    )
+
+
+@dataclass(frozen=True)
+class KpiSummary:
+    """A KPI as a citizen reads it: the latest actual and its mark, the computed outlook, and the
+    plan's own latest printed rating beside it."""
+
+    kpi: KpiValues
+    latest: YearRow | None
+    latest_rate: Decimal | None
+    outlook: str
+    outlook_on_plan_scale: str
+    official_label: str
+    official_year: int | None
+    disagrees: bool
+
+
+def summarize_kpi(kpi: KpiValues, *, scale: Iterable[ScaleLabel] = rating.DEFAULT_SCALE) -> KpiSummary:
+    """Summary of a KPI from all the data it has (the evaluation year is its latest year with an
+    actual or a printed rating, so the outlook uses every actual and the latest printed rating)."""
+    scale = tuple(scale)
+    years = [*kpi.actuals, *kpi.official_outlooks]
+    latest = latest_actual(kpi)
+    if not years:
+        return KpiSummary(kpi, None, None, "-", rating.to_plan_scale("-", scale), "", None, False)
+    progress = evaluate_kpi(kpi, year=max(years), scale=scale)
+    official_years = [year for year in kpi.official_outlooks if year <= progress.year]
+    return KpiSummary(
+        kpi=kpi,
+        latest=latest,
+        latest_rate=evaluate_kpi(kpi, year=latest.year, scale=scale).rate if latest else None,
+        outlook=progress.outlook,
+        outlook_on_plan_scale=progress.outlook_on_plan_scale,
+        official_label=progress.official_label,
+        official_year=max(official_years) if official_years else None,
+        disagrees=progress.disagrees,
+    )
+
+
+@dataclass(frozen=True)
+class YearLine:
+    """One row of a KPI's table: the year's target, actual, achievement rate and mark."""
+
+    row: YearRow
+    rate: Decimal | None
+    official_label: str
+
+
+def kpi_table(kpi: KpiValues, *, scale: Iterable[ScaleLabel] = rating.DEFAULT_SCALE) -> list[YearLine]:
+    """Every year of the KPI's table with the rate and mark the rules give it."""
+    scale = tuple(scale)
+    return [
+        YearLine(
+            row=row,
+            rate=evaluate_kpi(kpi, year=row.year, scale=scale).rate if row.actual is not None else None,
+            official_label=kpi.official_outlooks.get(row.year, ""),
+        )
+        for row in kpi_years(kpi)
+    ]
+
+
+# --- tallies ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of a tally bar: a mark, its count and where it lies on a 0–100 scale."""
+
+    label: str
+    count: int
+    start: Decimal
+    width: Decimal
+
+
+def tally_segments(counts: dict[str, int]) -> list[Segment]:
+    """Segments of a stacked bar for counts by mark or outlook, zeros left out (widths sum to 100)."""
+    total = sum(counts.values())
+    if not total:
+        return []
+    segments, start = [], Decimal(0)
+    for label, count in counts.items():
+        if count:
+            width = (Decimal(100) * count / total).quantize(Decimal("0.01"))
+            segments.append(Segment(label, count, start, width))
+            start += width
+    return segments
+
+
+def ordered_counts(counts: Mapping[str, int], order: Sequence[str]) -> list[tuple[str, int]]:
+    """Counts as the report prints them (○ △ × -, A–E), whatever order they were stored in
+    (PostgreSQL's jsonb keeps its own key order); labels not in ``order`` come last."""
+    rank = {label: index for index, label in enumerate(order)}
+    return sorted(counts.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+
+
+def combined_tally(tallies: Iterable[Tally]) -> Tally:
+    """The sum of several tallies (a goal's numerical targets and its directions' KPIs)."""
+    total = Tally()
+    for item in tallies:
+        total += item
+    return total
+
+
+def tally_of(progress: Iterable[KpiProgress]) -> Tally:
+    return tally((item.mark, item.outlook) for item in progress)
+
+
+# --- plans on the home page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanOverview:
+    """A plan's one-line health: its latest year with published actuals and the tally there."""
+
+    plan: object  # plans.models.Plan, with municipality and partners loaded
+    year: int
+    has_data: bool
+    tally: Tally
+
+
+def plan_health(
+    kpis: Sequence[KpiValues], *, scale: Iterable[ScaleLabel], report_year: int | None, first_year: int
+) -> tuple[int, bool, Tally]:
+    """Pure: the year a plan's pages open on, whether it has any measured actual, and its tally."""
+    scale = tuple(scale)
+    measured = {year for kpi in kpis for year, value in kpi.actuals.items() if value is not None}
+    year = default_year(measured_years=measured, report_year=report_year, first_year=first_year)
+    return year, bool(measured), tally_of(evaluate_kpi(kpi, year=year, scale=scale) for kpi in kpis)
+
+
+def plans_overview(*, public: bool = True) -> list[PlanOverview]:
+    """Every plan with its health, for the home page.
+
+    Queries (fixed, whatever the number of plans and KPIs): plans with their municipality,
+    their partners, the rating labels, the KPIs with attachments, yearly targets, actuals
+    (only those of published years with ``public``) and official ratings.
+    """
+    from django.db.models import Exists, OuterRef, Prefetch
+
+    from plans.models import Actual, Kpi, OfficialRating, Plan, PublishedYear, RatingLabel, YearlyTarget
+
+    plans = list(
+        Plan.objects.select_related("municipality")
+        .prefetch_related("partners")
+        .order_by("municipality__code", "first_year", "slug")
+    )
+    plan_ids = [plan.pk for plan in plans]
+    scales: dict[int, list[ScaleLabel]] = {}
+    for label in RatingLabel.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "order", "id"):
+        scales.setdefault(label.plan_id, []).append(ScaleLabel(label.label, tuple(label.canonical), label.meaning))
+    actuals = Actual.objects.order_by("year")
+    if public:
+        actuals = actuals.filter(
+            Exists(PublishedYear.objects.filter(plan_id=OuterRef("kpi__plan_id"), year=OuterRef("year")))
+        )
+    # One query per kind of row for all plans (the per-plan selectors would cost queries per plan).
+    kpis_by_plan: dict[int, list[KpiValues]] = {}
+    kpis = (
+        Kpi.objects.filter(plan_id__in=plan_ids)
+        .select_related("department", "goal", "policy_direction__goal")
+        .prefetch_related(
+            Prefetch("yearly_targets", queryset=YearlyTarget.objects.order_by("year")),
+            Prefetch("actuals", queryset=actuals),
+            Prefetch("official_ratings", queryset=OfficialRating.objects.order_by("kind", "year")),
+        )
+        .order_by("plan_id", "order", "id")
+    )
+    for kpi in kpis:
+        kpis_by_plan.setdefault(kpi.plan_id, []).append(kpi_values(kpi))
+    overviews = []
+    for plan in plans:
+        year, has_data, plan_tally = plan_health(
+            kpis_by_plan.get(plan.pk, []),
+            scale=tuple(scales.get(plan.pk, ())) or rating.DEFAULT_SCALE,
+            report_year=plan.report_year,
+            first_year=plan.first_year,
+        )
+        overviews.append(PlanOverview(plan=plan, year=year, has_data=has_data, tally=plan_tally))
+    return overviews
+
+
+@dataclass(frozen=True)
+class MunicipalityPlans:
+    """A municipality with the plans it leads and those it takes part in as a partner."""
+
+    municipality: object  # plans.models.Municipality
+    led: list[PlanOverview]
+    partner: list[PlanOverview]
+
+
+def municipality_groups(overviews: Iterable[PlanOverview]) -> list[MunicipalityPlans]:
+    """Group plans by municipality (by national code): a regional plan is listed under its lead
+    municipality and again under each partner, so every town finds the plans it is part of."""
+    groups: dict[int, MunicipalityPlans] = {}
+    for overview in overviews:
+        plan = overview.plan
+        lead = plan.municipality
+        groups.setdefault(lead.pk, MunicipalityPlans(lead, [], [])).led.append(overview)
+        for partner in plan.partners.all():
+            groups.setdefault(partner.pk, MunicipalityPlans(partner, [], [])).partner.append(overview)
+    return sorted(groups.values(), key=lambda group: (group.municipality.code or "999999", group.municipality.pk))
