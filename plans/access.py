@@ -155,6 +155,19 @@ def editable_projects(user) -> QuerySet:
     return _editable(user, Project.objects.all(), "departments")
 
 
+def assignable_departments(user) -> QuerySet:
+    """Departments a planner may make responsible for its plans' KPIs and projects: those of the
+    municipalities of the plans it leads (lead and partners), never another plan's."""
+    from plans.models import Department
+
+    if user.is_superuser:
+        return Department.objects.all()
+    led = led_plans(user)
+    return Department.objects.filter(
+        Q(municipality__lead_plans__in=led) | Q(municipality__partner_plans__in=led)
+    ).distinct()
+
+
 def reads_dashboards(user) -> bool:
     """Dashboards, the report and publication are the planners' (企画担当) views of a plan."""
     return PLANNER in roles_of(user)

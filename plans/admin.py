@@ -1,7 +1,10 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,6 +28,7 @@ from plans.models import (
     StaffProfile,
     YearlyTarget,
 )
+from plans.params import id_param
 from plans.services.actuals import STATUS_LABELS, default_entry_year, read_value, year_outside_plan
 from plans.services.progress import evaluate_kpi, kpi_values
 from plans.validation import text_problem
@@ -82,6 +86,59 @@ class PlanScopedAdmin(admin.ModelAdmin):
         if not request.user.is_superuser and not self.may_change(request.user, obj):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Choices (and raw-id labels) only among the rows the login may use: its plans' goals,
+        directions, KPIs…, and the departments of the municipalities of the plans it leads."""
+        choices = scoped_choices(db_field.related_model, request.user)
+        if choices is not None:
+            kwargs.setdefault("queryset", choices)
+            if db_field.name in self.raw_id_fields:
+                kwargs["widget"] = ScopedRawIdWidget(db_field.remote_field, self.admin_site, kwargs["queryset"])
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        choices = scoped_choices(db_field.related_model, request.user)
+        if choices is not None:
+            kwargs.setdefault("queryset", choices)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if id_param(object_id) is None:  # django-simple-history gives a 500 for a non-numeric id
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if id_param(object_id) is None or id_param(version_id) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def scoped_choices(model, user):
+    """The rows of ``model`` a non-superuser may pick in a form, or None for any."""
+    if user.is_superuser:
+        return None
+    if model is Department:
+        return access.assignable_departments(user)
+    if model is Plan:
+        return access.led_plans(user)
+    if model in (Goal, PolicyDirection, Package, Project, Kpi):
+        return model.objects.filter(plan__in=access.visible_plans(user))
+    return None
+
+
+class ScopedRawIdWidget(widgets.ForeignKeyRawIdWidget):
+    """The admin's raw-id input, labelling an id only when it is within ``scope`` (the stock
+    widget shows the title of any row by its id, another municipality's included)."""
+
+    def __init__(self, rel, admin_site, scope, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.scope = scope  # not ``choices``: the form field sets that on its widget
+
+    def label_and_url_for_value(self, value):
+        if id_param(str(value)) is None or not self.scope.filter(pk=value).exists():
+            return "", ""
+        return super().label_and_url_for_value(value)
 
 
 class MunicipalityScopedAdmin(admin.ModelAdmin):
@@ -156,7 +213,7 @@ class PlanAdmin(PlanScopedAdmin):
     plan_path = "pk"
 
     list_display = ["title", "slug", "municipality", "first_year", "last_year", "revised_label"]
-    list_filter = ["kind", "municipality"]
+    list_filter = ["kind", ("municipality", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["municipality"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["partners"]
@@ -168,11 +225,21 @@ class PlanAdmin(PlanScopedAdmin):
         queryset = admin.ModelAdmin.get_queryset(self, request)
         return queryset if request.user.is_superuser else queryset.filter(pk__in=access.visible_plans(request.user))
 
+    def get_readonly_fields(self, request, obj=None):
+        """Only a superuser hands a plan to another lead municipality."""
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, "municipality"]
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser and not change:
+            obj.municipality = access.municipality_of(request.user)  # a planner's new plan is its own
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(PolicyDirection)
 class PolicyDirectionAdmin(PlanScopedAdmin):
     list_display = ["code", "title", "goal", "plan"]
-    list_filter = ["plan"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["goal", "plan"]
     search_fields = ["code", "title"]
 
@@ -180,7 +247,8 @@ class PolicyDirectionAdmin(PlanScopedAdmin):
 @admin.register(Package)
 class PackageAdmin(PlanScopedAdmin):
     list_display = ["number", "title", "plan"]
-    list_filter = ["plan"]
+    search_fields = ["title"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["plan"]
 
 
@@ -204,14 +272,11 @@ class ProjectReviewInline(admin.StackedInline):
 class ProjectAdmin(PlanScopedAdmin):
     department_path = "departments"
     list_display = ["code", "title", "plan"]
-    list_filter = ["plan", "departments"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter), ("departments", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["plan"]
     search_fields = ["code", "title", "purpose"]
     filter_horizontal = ["directions", "municipalities", "departments"]
     inlines = [PackageListingInline, ProjectBudgetInline, ProjectReviewInline]
-
-
-PackageAdmin.search_fields = ["title"]
 
 
 class YearlyTargetInline(admin.TabularInline):
@@ -257,21 +322,21 @@ class GoalOfKpiFilter(admin.SimpleListFilter):
         goals = Goal.objects.filter(plan__in=access.visible_plans(request.user)).select_related("plan")
         return [(goal.pk, f"{goal.plan.title} {goal.number}. {goal.title}") for goal in goals]
 
+    prefix = ""  # the lookup from the listed model to its KPI
+
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        return queryset.filter(models_q_goal(self.value()))
-
-
-def models_q_goal(goal_id, prefix=""):
-    from django.db.models import Q
-
-    return Q(**{f"{prefix}goal_id": goal_id}) | Q(**{f"{prefix}policy_direction__goal_id": goal_id})
+        goal_id = id_param(self.value())
+        if goal_id is None:
+            return queryset.none()
+        return queryset.filter(
+            Q(**{f"{self.prefix}goal_id": goal_id}) | Q(**{f"{self.prefix}policy_direction__goal_id": goal_id})
+        )
 
 
 class GoalOfActualFilter(GoalOfKpiFilter):
-    def queryset(self, request, queryset):
-        return queryset.filter(models_q_goal(self.value(), "kpi__")) if self.value() else queryset
+    prefix = "kpi__"
 
 
 @admin.register(Kpi)
@@ -290,7 +355,14 @@ class KpiAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
         "department",
         "plan",
     ]
-    list_filter = [NeedsAttentionFilter, "plan", GoalOfKpiFilter, "level", "direction", "department"]
+    list_filter = [
+        NeedsAttentionFilter,
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        GoalOfKpiFilter,
+        "level",
+        "direction",
+        ("department", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["plan", "department", "goal", "policy_direction__goal", "package", "project"]
     search_fields = ["code", "name"]
     inlines = [YearlyTargetInline, ActualInline, OfficialRatingInline]
@@ -383,7 +455,13 @@ class ActualAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     department_path = "kpi__department"
     form = ActualAdminForm
     list_display = ["kpi", "year", "raw", "value", "status", "updated_at"]
-    list_filter = ["kpi__plan", GoalOfActualFilter, "kpi__department", "year", "status"]
+    list_filter = [
+        ("kpi__plan", admin.RelatedOnlyFieldListFilter),
+        GoalOfActualFilter,
+        ("kpi__department", admin.RelatedOnlyFieldListFilter),
+        "year",
+        "status",
+    ]
     list_select_related = ["kpi"]
     search_fields = ["kpi__name", "raw"]
     raw_id_fields = ["kpi"]
@@ -402,7 +480,7 @@ class ProjectReviewAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     plan_path = "project__plan"
     department_path = "project__departments"
     list_display = ["project", "year", "carried_out_raw", "rating_label"]
-    list_filter = ["year", "project__plan", "rating_label"]
+    list_filter = ["year", ("project__plan", admin.RelatedOnlyFieldListFilter), "rating_label"]
     list_select_related = ["project"]
     search_fields = ["project__title", "done", "summary"]
     raw_id_fields = ["project"]
@@ -414,7 +492,7 @@ class ProjectReviewAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
 @admin.register(PublishedYear)
 class PublishedYearAdmin(PlanScopedAdmin):
     list_display = ["plan", "year", "published_at", "published_by"]
-    list_filter = ["plan"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["plan", "published_by"]
     readonly_fields = ["published_by"]
 
@@ -423,16 +501,27 @@ class PublishedYearAdmin(PlanScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class StaffProfileInline(admin.StackedInline):
-    model = StaffProfile
-    can_delete = False
-    filter_horizontal = ["departments"]
-
-
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
+    """Superusers only: administrators manage their municipality's logins on /staff/accounts/."""
+
     list_display = ["user", "municipality"]
     list_filter = ["municipality"]
     list_select_related = ["user", "municipality"]
     filter_horizontal = ["departments"]
     search_fields = ["user__username"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from plans import access
 from plans.models import (
     Actual,
     Department,
@@ -749,25 +751,26 @@ def _set_project_links(parsed, projects, directions, towns, departments) -> None
 
 
 def check_may_import(parsed: ParsedPlan, user) -> None:
-    """Planners import plans their municipality leads; nobody else but superusers."""
-    from django.core.exceptions import PermissionDenied
-
-    from plans import access
-
+    """Planners import plans their municipality leads, keep them with it, and name only known
+    municipalities; nobody else but superusers."""
     if user is None or user.is_superuser:
         return
-    existing = Plan.objects.filter(slug=parsed.plan["slug"]).first()
-    if existing is not None:
-        allowed = access.can_change_plan(user, existing)
-    else:
-        municipality = access.municipality_of(user)
-        allowed = (
-            access.PLANNER in access.roles_of(user)
-            and municipality is not None
-            and (municipality.name == parsed.plan["municipality"])
-        )
+    existing = Plan.objects.filter(slug=parsed.plan["slug"]).select_related("municipality").first()
+    municipality = access.municipality_of(user)
+    allowed = (
+        access.PLANNER in access.roles_of(user)
+        and municipality is not None
+        and municipality.name == parsed.plan["municipality"]  # a plan stays with its lead
+        and (existing is None or (access.can_change_plan(user, existing) and existing.municipality == municipality))
+    )
     if not allowed:
         raise PermissionDenied("この計画を取り込む権限がありません（自分の自治体が策定する計画だけを取り込めます）。")
+    unknown = sorted(parsed.municipality_names - set(Municipality.objects.values_list("name", flat=True)))
+    if unknown:
+        names = "、".join(unknown)
+        raise PermissionDenied(
+            f"登録されていない自治体があります（{names}）。自治体の登録はシステム管理者に依頼してください。"
+        )
 
 
 def import_plan_rows(rows: dict, *, user=None) -> ImportResult:

@@ -3,8 +3,9 @@ the actual form checks the version and the year with the entry page's rule (find
 import bumps versions (finding 6), and municipalities and departments are the login's own."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
-from plans.models import Actual, Department, Kpi, Municipality, ProjectReview
+from plans.models import Actual, Department, Kpi, Municipality, Plan, Project, ProjectReview
 from plans.rules.notation import parse_year
 from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 from workbooks.plan_export import plan_rows
@@ -147,3 +148,82 @@ def test_the_admin_forms_refuse_over_long_text_with_a_message_not_a_server_error
     assert response.status_code == 200
     assert "raw" in response.context["adminform"].form.errors
     assert Actual.objects.get(pk=ogori_actual.pk).raw == ogori_actual.raw
+
+
+# --- found in review: a planner could hand its plan or its KPIs to another municipality ----------
+
+
+@pytest.fixture
+def ukiha_planner(seed):
+    return make_staff("ukiha-planner", PLANNER, municipality="うきは市")
+
+
+def test_a_planner_cannot_move_its_plan_to_another_municipality_in_the_admin(client, ukiha_planner):
+    plan = Plan.objects.get(slug="ukiha-renaissance-2")
+    client.force_login(ukiha_planner)
+    page = client.get(f"/admin/plans/plan/{plan.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="municipality"' not in page.content.decode()  # read-only for planners
+    ogori = Municipality.objects.get(name="小郡市")
+    data = {
+        "slug": plan.slug,
+        "title": plan.title,
+        "kind": plan.kind,
+        "municipality": ogori.pk,
+        "first_year": plan.first_year,
+        "last_year": plan.last_year,
+        "rating_labels-TOTAL_FORMS": 0,
+        "rating_labels-INITIAL_FORMS": 0,
+        "goals-TOTAL_FORMS": 0,
+        "goals-INITIAL_FORMS": 0,
+    }
+    client.post(f"/admin/plans/plan/{plan.pk}/change/", data)
+    assert Plan.objects.get(pk=plan.pk).municipality.name == "うきは市"
+
+
+def test_a_planner_cannot_move_its_plan_or_invent_municipalities_by_import(ukiha_planner):
+    departments = Department.objects.filter(municipality__name="小郡市").count()
+    for change in ({"municipality": "小郡市"}, {"partners": "架空村"}):
+        rows = plan_rows("ukiha-renaissance-2")
+        rows["plan"].update(change)
+        with pytest.raises(PermissionDenied):
+            import_plan_rows(rows, user=ukiha_planner)
+    assert Plan.objects.get(slug="ukiha-renaissance-2").municipality.name == "うきは市"
+    assert not Municipality.objects.filter(name="架空村").exists()
+    assert Department.objects.filter(municipality__name="小郡市").count() == departments
+
+
+def test_a_planner_cannot_make_another_municipalitys_department_responsible_for_a_kpi(client, ukiha_planner):
+    kpi = Kpi.objects.filter(plan__slug="ukiha-renaissance-2").first()
+    ogori_department = Department.objects.get(municipality__name="小郡市", name="商工観光課")
+    client.force_login(ukiha_planner)
+    page = client.get(f"/admin/plans/kpi/{kpi.pk}/change/").content.decode()
+    assert "商工観光課 (小郡市)" not in page
+    form = client.get(f"/admin/plans/kpi/{kpi.pk}/change/").context["adminform"].form
+    assert not form.fields["department"].queryset.filter(pk=ogori_department.pk).exists()
+    assert not form.fields["predecessor"].queryset.filter(plan__municipality__name="小郡市").exists()
+
+
+def test_raw_id_labels_and_list_filters_show_nothing_of_another_municipality(client, seed):
+    ukiha = list(Department.objects.filter(municipality__name="うきは市").values_list("name", flat=True)[:3])
+    client.force_login(make_staff("ukiha-dept", DEPARTMENT_STAFF, "うきは市", ukiha))
+    project = Project.objects.filter(plan__slug="ogori-strategy-2")[0]
+    page = client.get(f"/admin/plans/projectreview/add/?project={project.pk}").content.decode()
+    assert project.title not in page
+    for url in ("/admin/plans/actual/", "/admin/plans/kpi/", "/admin/plans/projectreview/"):
+        assert "小郡" not in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/plans/kpi/abc/history/",
+        "/admin/plans/actual/%C2%B2/history/",
+        "/admin/plans/actual/1.5/history/",
+        "/admin/plans/actual/1/history/abc/",
+        "/admin/plans/kpi/?goal=abc",
+        "/admin/plans/actual/?goal=99999999999999999999999",
+    ],
+)
+def test_hostile_ids_in_admin_urls_are_not_server_errors(shoko_client, url):
+    assert shoko_client.get(url).status_code in (200, 302, 404)
