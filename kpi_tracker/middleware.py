@@ -44,7 +44,12 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("Database unavailable for %s %s: %s", request.method, request.path, exception, exc_info=exception)
-        close_broken_connections()
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return database_unavailable()
+
+
+def database_unavailable() -> HttpResponse:
+    """The 503 page with ``Retry-After``, after closing the connections that no longer answer."""
+    close_broken_connections()
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

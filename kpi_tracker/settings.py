@@ -133,6 +133,11 @@ PROBLEMS_SHOWN = int(os.environ.get("PROBLEMS_SHOWN", "100"))  # longer problem 
 # Django's own caps on a request: the body (uploads are capped above) and the number of fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "kpi_tracker.uploads.CappedUploadHandler",  # refuses a body over UPLOAD_MAX_BYTES as it arrives
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "10000"))
 
 # Mail (invitations, reminders): printed on the console unless an SMTP server is configured.

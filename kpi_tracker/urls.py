@@ -19,3 +19,4 @@ urlpatterns = [
 
 # The other error pages are Django's default views with our templates (templates/400.html …).
 handler403 = "kpi_tracker.errors.permission_denied"
+handler500 = "kpi_tracker.errors.server_error"

@@ -147,8 +147,14 @@ def create_staff(
         taken = Q(username__iexact=username)
         if email:
             taken |= Q(email__iexact=email)
-        if user_model.objects.filter(taken).exists():
-            raise AccountRefused(_("A login with this user name or e-mail address already exists."))
+        clash = user_model.objects.filter(taken).select_related("staff_profile").first()
+        if clash is not None:
+            profile = getattr(clash, "staff_profile", None)
+            if profile is not None and profile.municipality_id == municipality.pk:
+                raise AccountRefused(_("A login with this user name or e-mail address already exists."))
+            # Not among this municipality's logins: say no more, or an administrator could learn
+            # who has a login in another municipality.
+            raise AccountRefused(_("This user name or e-mail address cannot be used. Choose another."))
         user = user_model(username=username, email=email, last_name=name.strip(), is_staff=True, is_superuser=False)
         if password:
             user.set_password(password)

@@ -189,7 +189,7 @@ def read_value(text: str, status: str) -> notation.ParsedValue:
     """A typed value and chosen status -> what would be stored; ValueError with a message."""
     status = STATUS_CHOICES.get(status, status)
     if status not in ("", "pending", "unmeasured"):
-        raise ValueError(f"状態「{status}」は選べません（空欄・集計中・未把握）。")
+        raise ValueError(f"状態「{notation.quote(status)}」は選べません（空欄・集計中・未把握）。")
     parsed = notation.parse_value(text or "")
     if parsed.value is not None and status:
         raise ValueError("値を入力したときは状態を空欄にしてください。")
