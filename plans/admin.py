@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import access, selectors
+from plans.choices import ActualStatus
 from plans.models import (
     Actual,
     Department,
@@ -427,7 +428,8 @@ class ActualAdminForm(forms.ModelForm):
             raise forms.ValidationError({"year": problem})
         if problem := text_problem(cleaned.get("note") or "", limit=settings.NOTE_MAX_CHARS):
             raise forms.ValidationError({"note": problem})  # the entry page's rule for a note
-        status = "" if cleaned.get("status") in (None, "measured", "blank") else cleaned.get("status")
+        status = cleaned.get("status")
+        status = "" if status in (None, ActualStatus.MEASURED, ActualStatus.BLANK) else status
         try:
             self.parsed = read_value(cleaned.get("raw", ""), status)
         except ValueError as error:
@@ -438,7 +440,7 @@ class ActualAdminForm(forms.ModelForm):
         actual = super().save(commit=False)
         actual.value, actual.status = (
             self.parsed.value,
-            self.parsed.status if self.parsed.raw or self.parsed.status != "blank" else "blank",
+            self.parsed.status if self.parsed.raw or self.parsed.status != ActualStatus.BLANK else ActualStatus.BLANK,
         )
         actual.is_preliminary, actual.survey_year = self.parsed.preliminary, self.parsed.survey_year
         actual.cumulative_to_year = self.parsed.cumulative_to_year

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from plans.choices import ActualStatus, Mark
 from plans.presentation import format_number, short_title
 from plans.rules.notation import format_era_year
 from plans.services.progress import KpiValues, kpi_series, trend_line
@@ -95,12 +96,12 @@ def kpi_figure(kpi: KpiValues) -> dict:
             "x": row.year,
             "y": 0,
             "yref": "paper",
-            "text": "集計中" if row.detail.status == "pending" else "未把握",
+            "text": "集計中" if row.detail.status == ActualStatus.PENDING else "未把握",
             "showarrow": False,
             "yanchor": "bottom",
         }
         for row in series
-        if row.detail and row.detail.status in ("pending", "unmeasured")
+        if row.detail and row.detail.status in (ActualStatus.PENDING, ActualStatus.UNMEASURED)
     ]
     years = sorted({row.year for row in series} | ({kpi.baseline_year} if kpi.baseline_year else set()))
     return {
@@ -143,20 +144,16 @@ def describe_kpi(kpi: KpiValues) -> str:
 
 # --- planners' dashboards ---------------------------------------------------------------------
 
-MARK_COLOURS = {"○": "#0a6b2d", "△": "#b8860b", "×": "#b3261e", "-": "#8c8c8c"}
-
 
 def _mark_names() -> dict[str, str]:
-    from plans.choices import Mark
-
-    return {mark: f"{mark} {Mark(mark).label}" for mark in MARK_COLOURS}
+    return {mark.value: f"{mark.value} {mark.label}" for mark in Mark}
 
 
 def _stacked_bars(categories: list[str], counts: list[dict[str, int]], *, horizontal: bool) -> list[dict]:
     names = _mark_names()
     category, count = ("y", "x") if horizontal else ("x", "y")
     traces = []
-    for mark, colour in MARK_COLOURS.items():
+    for mark, colour in Mark.colours().items():
         values = [row.get(mark, 0) for row in counts]
         trace = {
             "type": "bar",

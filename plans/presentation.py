@@ -1,16 +1,6 @@
-"""How numbers, rates, marks and outlooks are written for people (pure)."""
+"""How numbers and rates are written for people (pure); marks' and outlooks' words are in ``plans.choices``."""
 
 from decimal import Decimal
-
-MARK_WORDS = {"○": "達成", "△": "概ね達成", "×": "未達成", "-": "判断困難"}
-OUTLOOK_WORDS = {
-    "A": "目標達成済み",
-    "B": "目標達成の見込み",
-    "C": "努力を要する",
-    "D": "厳しい状況",
-    "E": "進捗なし・後退",
-    "-": "実績なし",
-}
 
 
 def format_number(value) -> str:

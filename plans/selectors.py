@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from plans.choices import ActualStatus
 from plans.models import Actual, Goal, Kpi, OfficialRating, Plan, PolicyDirection, PublishedYear, YearlyTarget
 
 
@@ -49,7 +50,7 @@ def measured_years(plan_id: int, *, public: bool = False) -> list[int]:
     """Years in which the plan has at least one measured actual, oldest first."""
     return sorted(
         visible_actuals(plan_id, public=public)
-        .filter(kpi__plan_id=plan_id, status="measured")
+        .filter(kpi__plan_id=plan_id, status=ActualStatus.MEASURED)
         .order_by()  # the model's default ordering would add kpi_id to DISTINCT
         .values_list("year", flat=True)
         .distinct()

@@ -21,6 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import translation
+from django.utils.functional import lazy
+
+from plans.choices import ActualStatus, Mark
 from plans.presentation import format_rate
 from plans.rules import rating
 from plans.services.progress import KpiValues, evaluate_kpi, kpi_values, plan_scale
@@ -42,6 +46,13 @@ class CsvColumn:
     header: str  # Japanese, as the file's first row
     help: str  # Japanese, for the column list on the download page
     example: str = ""
+
+
+def _japanese_legend(choices) -> str:
+    """`○ 達成（100％以上） △ …`: each value and its label from plans.choices, in Japanese as the other
+    column help is, whatever the page's language."""
+    with translation.override("ja"):
+        return " ".join(f"{member.value} {member.label}" for member in choices)
 
 
 CSV_COLUMNS = (
@@ -89,9 +100,7 @@ CSV_COLUMNS = (
     CsvColumn("preliminary", "速報値", "1: 速報値、0: 確定値。実績がない年は空欄", "0"),
     CsvColumn("actual_note", "実績の注記", "調査年・累計の範囲など、値に付いた注記", ""),
     CsvColumn("rate", "達成率（%）", "（実績値 − 基準値）÷（年度目標値 − 基準値）× 100。小数第1位まで", "190.4"),
-    CsvColumn(
-        "mark", "進捗度", "○ 達成（100%以上） △ 概ね達成（70%以上100%未満） × 未達成（70%未満） - 判断できない", "○"
-    ),
+    CsvColumn("mark", "進捗度", lazy(lambda: _japanese_legend(Mark), str)(), "○"),
     CsvColumn("outlook", "見通し", "この年までの実績による最終目標の見通し A〜E（- は実績なし）", "A"),
     CsvColumn("official_rating", "計画の評価（記載どおり）", "計画がこの年に印刷した評価（見込み）", "A"),
 )
@@ -259,7 +268,7 @@ def plan_catalogue() -> list[dict]:
             n_directions=count(PolicyDirection.objects.all(), "plan"),
             n_projects=count(Project.objects.all(), "plan"),
             n_kpis=count(Kpi.objects.all(), "plan"),
-            n_actuals=count(Actual.objects.filter(status="measured").filter(Exists(published)), "kpi__plan"),
+            n_actuals=count(Actual.objects.filter(status=ActualStatus.MEASURED).filter(Exists(published)), "kpi__plan"),
         )
         .order_by("municipality__code", "first_year", "slug")
     )

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from plans.choices import ActualStatus
 from plans.presentation import short_title
 from plans.rules import rating
 from plans.rules.municipalities import KNOWN_MUNICIPALITIES
@@ -168,7 +169,7 @@ class SeriesPoint:
     rate: Decimal | None = None
     mark: str = "-"
     preliminary: bool = False
-    status: str = "measured"
+    status: str = ActualStatus.MEASURED
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ def segment_points(segment: Segment) -> tuple[list[SeriesPoint], list[TargetPoin
     for row in kpi_series(kpi):
         if row.target.value is not None and row.year <= max(segment.last_year, kpi.target_year or 0):
             targets.append(TargetPoint(row.year, row.target.value, row.target.stated, segment.plan_slug))
-        if row.actual is not None or (row.detail is not None and row.detail.status != "blank"):
+        if row.actual is not None or (row.detail is not None and row.detail.status != ActualStatus.BLANK):
             points.append(
                 SeriesPoint(
                     year=row.year,
@@ -239,7 +240,7 @@ def segment_points(segment: Segment) -> tuple[list[SeriesPoint], list[TargetPoin
                     rate=rating.achievement_rate(baseline=kpi.baseline, target=row.target.value, actual=row.actual),
                     mark=row.mark,
                     preliminary=bool(row.detail and row.detail.preliminary),
-                    status=row.detail.status if row.detail else "measured",
+                    status=row.detail.status if row.detail else ActualStatus.MEASURED,
                 )
             )
     return points, targets

@@ -19,9 +19,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from plans import access
+from plans.choices import ActualStatus, Mark
 from plans.models import Department, Kpi, Plan
 from plans.params import id_param, year_param
-from plans.presentation import MARK_WORDS
 from plans.rules.notation import format_year
 from plans.services.actuals import (
     Change,
@@ -153,11 +153,15 @@ class EntryFormView(StaffRequiredMixin, TemplateView):
 
 
 def _describe(change: Change) -> str:
-    return f"{change.kpi_name}: {change.old_raw or '空欄'} → {change.new_raw or _status_word(change.new_status)}"
+    blank = ActualStatus.BLANK.word
+    return f"{change.kpi_name}: {change.old_raw or blank} → {change.new_raw or _status_word(change.new_status)}"
 
 
 def _status_word(status: str) -> str:
-    return {"pending": "集計中", "unmeasured": "未把握"}.get(status, "空欄")
+    """集計中 or 未把握 for a value left out on purpose; 空欄 for anything else."""
+    if status in (ActualStatus.PENDING, ActualStatus.UNMEASURED):
+        return ActualStatus(status).word
+    return ActualStatus.BLANK.word
 
 
 class MarkView(StaffRequiredMixin, View):
@@ -175,7 +179,7 @@ class MarkView(StaffRequiredMixin, View):
         except ValueError as error:
             return JsonResponse({"mark": "", "error": str(error)})
         mark = mark_for_value(kpi_values(kpi), int(year), parsed.value)
-        return JsonResponse({"mark": mark, "word": MARK_WORDS[mark], "status": parsed.status, "error": ""})
+        return JsonResponse({"mark": mark, "word": str(Mark(mark).word), "status": parsed.status, "error": ""})
 
 
 class WorkbookView(StaffRequiredMixin, View):

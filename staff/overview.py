@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from plans.choices import OUTLOOK_PALETTE, ActualStatus, Mark, Outlook
 from plans.rules import rating
 from plans.rules.tallies import Tally, tally
 from plans.services.progress import (
@@ -36,11 +37,9 @@ from plans.services.progress import (
     trend_line,
 )
 
-MARK_COLOURS = {"○": "#0a6b2d", "△": "#b8860b", "×": "#b3261e", "-": "#8c8c8c"}
-MARK_CLASSES = {"○": "ok", "△": "warn", "×": "bad", "-": "none"}
-# Outlook colours from best to worst; a plan's own labels take them in the order of its scale.
-OUTLOOK_PALETTE = ("#0a6b2d", "#4f8f2f", "#b8860b", "#c0562b", "#b3261e")
-NO_OUTLOOK_COLOUR = "#8c8c8c"
+# Colours and CSS classes come from plans.choices (marks: Mark.colours(); a plan's own outlook
+# labels take OUTLOOK_PALETTE's colours, best to worst, in the order of its scale).
+NO_OUTLOOK_COLOUR = Outlook.NONE.colour
 PRINTED_DASHES = {"—": "-", "－": "-", "―": "-", "ー": "-"}
 
 
@@ -165,7 +164,7 @@ def bars_for(counts: Counts | None, scale: Sequence[rating.ScaleLabel]) -> Bars 
     if counts is None:
         return None
     colours = outlook_colours(scale_labels(scale))
-    return Bars(bar_segments(counts.marks, MARK_COLOURS, MARK_CLASSES), bar_segments(counts.outlooks, colours))
+    return Bars(bar_segments(counts.marks, Mark.colours(), Mark.css_classes()), bar_segments(counts.outlooks, colours))
 
 
 @dataclass(frozen=True)
@@ -231,7 +230,7 @@ class TargetOverview:
     def actual_as_written(self) -> str:
         """The year's actual as staff wrote it (``17,861人``, ``集計中``), "" when nothing was written."""
         detail = self.progress.kpi.actual_details.get(self.progress.year)
-        return detail.raw if detail is not None and detail.status != "blank" else ""
+        return detail.raw if detail is not None and detail.status != ActualStatus.BLANK else ""
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from plans.choices import ActualStatus, Mark
 from plans.presentation import format_number, format_rate
 from plans.rules import rating
 from plans.services.progress import KpiProgress
 from workbooks.safety import XLSX, csv_bytes, workbook_bytes
 
-MARK_CLASSES = {"○": "mark-ok", "△": "mark-warn", "×": "mark-bad", "-": "mark-none"}
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -52,7 +52,7 @@ def _with_unit(value, unit: str) -> str:
 def actual_text(item: KpiProgress) -> str:
     """The year's actual as staff wrote it, with its annotations; ``-`` when there is none."""
     detail = item.kpi.actual_details.get(item.year)
-    if detail is not None and detail.raw and detail.status != "blank":
+    if detail is not None and detail.raw and detail.status != ActualStatus.BLANK:
         return detail.raw
     return _with_unit(item.actual, item.kpi.unit)
 
@@ -156,7 +156,7 @@ class KpiProgressTable(tables.Table):
         return format_rate(value)
 
     def render_mark(self, value):
-        return format_html('<span class="mark {}">{}</span>', MARK_CLASSES.get(value, ""), value)
+        return format_html('<span class="mark mark-{}">{}</span>', (Mark.find(value) or Mark.NONE).css_class, value)
 
     def value_mark(self, value):
         return value

@@ -14,7 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from plans import access
+from plans.choices import ActualStatus
 from plans.services.actuals import EntryRow, entry_rows
+
+# A row whose actual staff answered, even without a value (未把握) or with one unreadable.
+ENTERED_STATUSES = (ActualStatus.MEASURED, ActualStatus.UNMEASURED, ActualStatus.UNPARSED)
 
 
 @dataclass(frozen=True)
@@ -35,9 +39,9 @@ def tally_todo(rows: Iterable[EntryRow], department_of: dict[int, int | None]) -
             continue
         tally = counts.setdefault(department_id, {"owned": 0, "entered": 0, "pending": 0, "missing": 0})
         tally["owned"] += 1
-        if row.actual_status == "pending":
+        if row.actual_status == ActualStatus.PENDING:
             tally["pending"] += 1
-        elif row.actual_raw or row.actual_status in ("measured", "unmeasured", "unparsed"):
+        elif row.actual_raw or row.actual_status in ENTERED_STATUSES:
             tally["entered"] += 1
         else:
             tally["missing"] += 1

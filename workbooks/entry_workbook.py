@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from plans import validation
+from plans.choices import ActualStatus
 from plans.presentation import format_number
 from plans.rules.notation import format_era_year, format_year, parse_year
 from workbooks import limits
@@ -67,8 +68,10 @@ def write_entry_workbook(rows, year: int, *, title: str) -> bytes:
                 format_number(row.kpi.baseline) if row.kpi.baseline is not None else "",
                 *[row.history.get(y, "") for y in past],
                 ("" if row.target is None else format_number(row.target)) + ("" if row.target_stated else "（補間）"),
-                row.actual_raw if row.actual_status in ("measured", "unparsed", "blank") else "",
-                {"pending": "集計中", "unmeasured": "未把握"}.get(row.actual_status, ""),
+                row.actual_raw
+                if row.actual_status in (ActualStatus.MEASURED, ActualStatus.UNPARSED, ActualStatus.BLANK)
+                else "",
+                {ActualStatus.PENDING: "集計中", ActualStatus.UNMEASURED: "未把握"}.get(row.actual_status, ""),
                 row.actual_note,
                 row.version,
             ]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from plans import selectors
+from plans.choices import ActualStatus
 from plans.models import (
     Goal,
     Kpi,
@@ -265,9 +266,9 @@ def plan_rows(slug: str, *, public: bool = False) -> dict:
 
 def _status_word(actual) -> str:
     """The 状態 cell: empty when the value says it all, else the status staff chose."""
-    if actual.status == "unparsed":
+    if actual.status == ActualStatus.UNPARSED:
         return "要確認"
-    if actual.status == "measured":
+    if actual.status == ActualStatus.MEASURED:
         return ""
     parsed_status = notation.parse_value(actual.raw).status if _readable(actual.raw) else ""
     return "" if parsed_status == actual.status else schema.word_for(schema.STATUS_WORDS, actual.status)
@@ -323,7 +324,7 @@ def plan_document(slug: str, *, public: bool = False) -> dict:
             "directions": sum(len(goal.directions.all()) for goal in goals),
             "projects": len(projects),
             "kpis": len(kpis),
-            "actuals": sum(1 for kpi in kpis for actual in kpi.actuals.all() if actual.status == "measured"),
+            "actuals": sum(1 for kpi in kpis for actual in kpi.actuals.all() if actual.status == ActualStatus.MEASURED),
         },
         "goals": [
             {

@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans import access
+from plans.choices import ActualStatus
 from plans.models import (
     Actual,
     Department,
@@ -147,7 +148,7 @@ class _Checker:
             return notation.parse_value(text)
         except ValueError as error:
             if keep_unreadable:
-                return notation.ParsedValue(raw=text, value=None, status="unparsed")
+                return notation.ParsedValue(raw=text, value=None, status=ActualStatus.UNPARSED)
             self.fail(sheet, row, key, f"{error} 読めない値を残す場合は「要確認」を指定してください。")
             return None
 
@@ -435,15 +436,15 @@ def validate_plan_rows(rows: dict) -> ParsedPlan:
     for row in rows.get("actuals", []):
         kpi, year = kpi_year(sheet, row)
         status_word = check.word(sheet, row, "status", schema.STATUS_WORDS, default="")
-        actual = check.value(sheet, row, "value", keep_unreadable=status_word == "unparsed")
+        actual = check.value(sheet, row, "value", keep_unreadable=status_word == ActualStatus.UNPARSED)
         if actual is None:
             continue
         status = actual.status
-        if actual.value is not None and status_word not in ("", "measured", None):
+        if actual.value is not None and status_word not in ("", ActualStatus.MEASURED, None):
             check.fail(sheet, row, "status", "値があるときは状態を空欄（または 測定済）にしてください。")
-        elif actual.value is None and status_word and status_word != "measured":
+        elif actual.value is None and status_word and status_word != ActualStatus.MEASURED:
             status = status_word
-        elif actual.value is None and status_word == "measured":
+        elif actual.value is None and status_word == ActualStatus.MEASURED:
             check.fail(sheet, row, "status", "測定済なのに値がありません。")
         if kpi and year and check.unique(sheet, row, "year", set(parsed.actuals), (kpi["code"], year)):
             parsed.actuals[(kpi["code"], year)] = {

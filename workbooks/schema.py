@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from plans.choices import ActualStatus
+
 
 @dataclass(frozen=True)
 class Column:
@@ -270,11 +272,11 @@ LINK_WORDS = {"継続": "continued", "移動": "moved", "置換": "replaced"}
 RATING_KIND_WORDS = {"進捗度": "mark", "見込み": "outlook"}
 STATUS_WORDS = {
     "": "",
-    "測定済": "measured",
-    "集計中": "pending",
-    "未把握": "unmeasured",
-    "記載なし": "blank",
-    "要確認": "unparsed",
+    "測定済": ActualStatus.MEASURED,
+    "集計中": ActualStatus.PENDING,
+    "未把握": ActualStatus.UNMEASURED,
+    "記載なし": ActualStatus.BLANK,
+    "要確認": ActualStatus.UNPARSED,
 }
 SCOPE_WORDS = {"計画": "plan", "基本目標": "goal", "施策の方向性": "direction"}
 YES_WORDS = {"○", "〇", "◯", "o", "O", "yes", "true", "1", "はい"}

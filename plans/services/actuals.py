@@ -24,10 +24,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans import access, validation
+from plans.choices import ActualStatus
 from plans.rules import notation
 from plans.services.progress import KpiValues, kpi_values, mark_for_value, year_target_for
 
-STATUS_CHOICES = {"": "", "集計中": "pending", "未把握": "unmeasured"}
+STATUS_CHOICES = {"": "", "集計中": ActualStatus.PENDING, "未把握": ActualStatus.UNMEASURED}
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def entry_rows(user, year: int, *, department_id: int | None = None, plan_id: in
 def read_value(text: str, status: str) -> notation.ParsedValue:
     """A typed value and chosen status -> what would be stored; ValueError with a message."""
     status = STATUS_CHOICES.get(status, status)
-    if status not in ("", "pending", "unmeasured"):
+    if status not in ("", ActualStatus.PENDING, ActualStatus.UNMEASURED):
         raise ValueError(f"状態「{notation.quote(status)}」は選べません（空欄・集計中・未把握）。")
     parsed = notation.parse_value(text or "")
     if parsed.value is not None and status:
@@ -258,8 +259,8 @@ def preview(user, submissions: Iterable[Submission]) -> Preview:
         current = existing.get((submission.kpi_id, submission.year))
         old_raw = current.raw if current else ""
         old_status = current.status if current else ""
-        new_status = parsed.status if (parsed.raw or parsed.status != "blank") else "blank"
-        if current is None and not parsed.raw and new_status == "blank" and not submission.note:
+        new_status = parsed.status if (parsed.raw or parsed.status != ActualStatus.BLANK) else ActualStatus.BLANK
+        if current is None and not parsed.raw and new_status == ActualStatus.BLANK and not submission.note:
             result.unchanged += 1
             continue
         if current is not None and (old_raw, old_status, current.note) == (parsed.raw, new_status, submission.note):
@@ -424,4 +425,5 @@ def kpi_history(kpi_id: int) -> list[HistoryEntry]:
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
 
 
-STATUS_LABELS = (("pending", "集計中"), ("unmeasured", "未把握"), ("blank", "空欄"), ("unparsed", "要確認"))
+# What the history and the admin show for an actual without a value (集計中, 未把握, 空欄, 要確認).
+STATUS_LABELS = tuple((status.value, status.word) for status in ActualStatus if status != ActualStatus.MEASURED)

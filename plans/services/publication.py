@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from plans import access
 
 
+from plans.choices import ActualStatus
 def published_years(plan_id: int) -> list[int]:
     from plans.models import PublishedYear
 
@@ -55,7 +56,11 @@ def publication_overview(user) -> list[tuple]:
         (row["kpi__plan_id"], row["year"]): row
         for row in Actual.objects.filter(kpi__plan_id__in=plan_ids)
         .values("kpi__plan_id", "year")
-        .annotate(total=Count("id"), measured=Count("id", filter=Q(status="measured")), updated=Max("updated_at"))
+        .annotate(
+            total=Count("id"),
+            measured=Count("id", filter=Q(status=ActualStatus.MEASURED)),
+            updated=Max("updated_at"),
+        )
         .order_by()
     }
     published = {

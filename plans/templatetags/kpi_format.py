@@ -2,7 +2,8 @@
 
 from django import template
 
-from plans.presentation import MARK_WORDS, format_number, format_rate
+from plans.choices import ActualStatus, Mark, Outlook
+from plans.presentation import format_number, format_rate
 from plans.rules.notation import era_label, format_year
 
 register = template.Library()
@@ -38,5 +39,31 @@ def percent(rate):
 
 @register.filter
 def mark_word(mark):
-    """○ -> 達成: marks are never told by their symbol (or colour) alone."""
-    return MARK_WORDS.get(mark, "")
+    """○ -> 達成: marks are never told by their symbol (or colour) alone; "" for anything else."""
+    found = Mark.find(mark)
+    return found.word if found else ""
+
+
+@register.filter
+def mark_class(mark):
+    """○ -> `ok` (CSS ``mark-ok``, ``bar-ok``); anything else is `none`."""
+    return (Mark.find(mark) or Mark.NONE).css_class
+
+
+@register.filter
+def outlook_word(outlook):
+    """A -> 目標達成済み; anything else is the word of no outlook (``-``)."""
+    return (Outlook.find(outlook) or Outlook.NONE).word
+
+
+@register.filter
+def outlook_class(outlook):
+    """A -> `ok` (CSS ``outlook-ok``, ``bar-ok``); anything else is `none`."""
+    return (Outlook.find(outlook) or Outlook.NONE).css_class
+
+
+@register.filter
+def status_word(status):
+    """pending -> 集計中; "" for a status that is not one of ``ActualStatus``."""
+    found = ActualStatus.find(status)
+    return found.word if found else ""

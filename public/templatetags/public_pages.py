@@ -2,13 +2,22 @@
 
 from django import template
 
+from plans.choices import Mark
 from plans.presentation import format_number
 from plans.rules.notation import format_year
+from plans.templatetags import kpi_format
 
 register = template.Library()
 
-MARK_CLASSES = {"○": "ok", "△": "warn", "×": "bad", "-": "none"}
-OUTLOOK_CLASSES = {"A": "ok", "B": "ok", "C": "warn", "D": "bad", "E": "bad", "-": "none"}
+# Marks' and outlooks' words and CSS classes come from plans.choices, through the staff filters.
+for _name in ("mark_class", "outlook_word", "outlook_class"):
+    register.filter(_name, getattr(kpi_format, _name))
+
+
+@register.filter
+def mark_word(mark):
+    """○ -> 達成; anything that is not ○ △ × (a printed ``—``) reads as ``-``."""
+    return (Mark.find(mark) or Mark.NONE).word
 
 
 @register.filter
@@ -17,16 +26,6 @@ def kpi_year(year, fiscal=True):
     if year in (None, ""):
         return "-"
     return format_year(int(year), fiscal=bool(fiscal))
-
-
-@register.filter
-def mark_class(mark):
-    return MARK_CLASSES.get(mark, "none")
-
-
-@register.filter
-def outlook_class(outlook):
-    return OUTLOOK_CLASSES.get(outlook, "none")
 
 
 @register.simple_tag
