@@ -1,0 +1,38 @@
+"""How the report writes a value as text: numbers with units, actuals as written, era years."""
+
+from __future__ import annotations
+
+from plans.presentation import format_number
+from plans.rules.notation import format_era_year
+
+
+def text_lines(text: str) -> list[str]:
+    """A transcribed text block as lines: the Markdown list marks (``- ``) of the source removed."""
+    lines = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if line.startswith("- "):
+            line = line[2:].strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def with_unit(value, unit: str) -> str:
+    """A number as the report prints it, with its unit (``18,161人``); ``-`` for none."""
+    text = format_number(value)
+    return text if text == "-" or not unit else f"{text}{unit}"
+
+
+def actual_as_written(item_kpi, year: int) -> str:
+    """The actual of ``year`` as staff wrote it (``集計中`` and annotations kept), or ``-``."""
+    detail = item_kpi.actual_details.get(year)
+    if detail is not None and detail.raw:
+        return detail.raw
+    value = item_kpi.actuals.get(year)
+    return with_unit(value, item_kpi.unit) if value is not None else "-"
+
+
+def era(year: int | None) -> str:
+    """A year in the Japanese era as the documents print it (``R5年度``), or "" for none."""
+    return format_era_year(year) if year else ""
