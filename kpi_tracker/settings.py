@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml (public/sitemaps.py)
     "django_filters",
     "django_tables2",
     "ninja",  # its own copy of Swagger UI for /api/v1/docs (without it, ninja loads it from a CDN)

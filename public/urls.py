@@ -1,8 +1,10 @@
-"""Public pages and open data (namespace ``plans``), and the planners' publication page."""
+"""Public pages, open data and the sitemap (namespace ``plans``)."""
 
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from public import views
+from public.sitemaps import SITEMAPS
 
 app_name = "plans"
 
@@ -12,7 +14,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("opendata/", views.OpenDataView.as_view(), name="opendata"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", views.sitemap_xml, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("plans/<slug:slug>/", views.PlanDetailView.as_view(), name="plan-detail"),
     path("plans/<slug:slug>/goals/<int:number>/", views.GoalDetailView.as_view(), name="goal-detail"),
     # KPI codes are the plan's own (`G1-1`, `1(2)-3`): stable across reloads, unlike database ids.
@@ -21,5 +23,4 @@ urlpatterns = [
     path("plans/<slug:slug>/downloads/kpi.csv", views.download_csv, name="download-csv"),
     path("plans/<slug:slug>/downloads/plan.xlsx", views.download_xlsx, name="download-xlsx"),
     path("plans/<slug:slug>/downloads/plan.json", views.download_json, name="download-json"),
-    path("staff/publication/", views.PublicationView.as_view(), name="publication"),
 ]

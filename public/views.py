@@ -2,35 +2,26 @@
 
 Every number comes from the service layer, always with ``public=True`` (only the actuals of the
 years a planner published). Downloads and the API are cached by URL and data version and carry
-a strong ETag (``public_cache``). The publication page for planners is the one staff view here.
+a strong ETag (``public_cache``). Each view gathers its page's data from one or two services and
+renders; the legend's worked examples come from ``public.legend``, the sitemap from
+``public.sitemaps``.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django import forms
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
-from plans import access, charts, selectors
+from plans import charts, selectors
 from plans.models import Goal, Kpi, Package, Plan, PublishedYear, RatingLabel
 from plans.params import year_param
-from plans.presentation import format_number, format_rate
 from plans.rules import rating
 from plans.rules.notation import format_year
-from plans.services import publication
 from plans.services.progress import kpi_values, plan_progress, plan_scale, plan_tallies
-from public import opendata
+from public import legend, opendata
 from public.caching import public_cache
 from public.search import MAX_QUERY_LENGTH, search_kpis
 from public.summary import (
@@ -284,31 +275,6 @@ class LegendView(PublicPageMixin, TemplateView):
     template_name = "plans/public/legend.html"
 
     def get_context_data(self, **kwargs):
-        baseline, target, actual = Decimal("75.4"), Decimal("77.0"), Decimal("76.4")
-        rate = rating.achievement_rate(baseline=baseline, target=target, actual=actual)
-        mark = rating.progress_mark(direction=rating.INCREASE, baseline=baseline, target=target, actual=actual)
-        # The outlook example of README.md: moving away from the target.
-        trend_points = [
-            (2014, Decimal("12.0")),
-            (2015, Decimal("12.9")),
-            (2016, Decimal("11.2")),
-            (2017, Decimal("9.6")),
-        ]
-        projected = rating.projected_value(points=trend_points, year=2019)
-        outlook_rate = rating.achievement_rate(baseline=Decimal("12.0"), target=Decimal("17.0"), actual=projected)
-        outlook = rating.outlook(
-            direction=rating.INCREASE,
-            baseline_year=2014,
-            baseline=Decimal("12.0"),
-            target_year=2019,
-            target=Decimal("17.0"),
-            actuals={year: value for year, value in trend_points[1:]},
-        )
-        scales: dict[int, list] = {}
-        for label in RatingLabel.objects.select_related("plan").order_by(
-            "plan__municipality__code", "plan__first_year", "plan_id", "order", "id"
-        ):
-            scales.setdefault(label.plan_id, []).append(label)
         return {
             **super().get_context_data(**kwargs),
             **self.page_meta(
@@ -319,23 +285,20 @@ class LegendView(PublicPageMixin, TemplateView):
                 ),
                 breadcrumbs=_crumbs((_("How to read the marks"), None)),
             ),
-            "example": {
-                "baseline": format_number(baseline),
-                "target": format_number(target),
-                "actual": format_number(actual),
-                "gain": format_number(actual - baseline),
-                "span": format_number(target - baseline),
-                "rate": format_rate(rate),
-                "ratio": format_rate(actual / target),
-                "mark": mark,
-            },
-            "outlook_example": {
-                "projected": format_number(projected.quantize(Decimal("0.01"))),
-                "rate": format_rate(outlook_rate),
-                "outlook": outlook,
-            },
-            "scales": [(labels[0].plan, labels) for labels in scales.values()],
+            "example": legend.rate_example(**legend.RATE_EXAMPLE),
+            "outlook_example": legend.outlook_example(**legend.OUTLOOK_EXAMPLE),
+            "scales": _rating_scales(),
         }
+
+
+def _rating_scales() -> list[tuple[Plan, list[RatingLabel]]]:
+    """Each plan with its own rating labels (A+, A-, …), in the order of the home page (one query)."""
+    scales: dict[int, list[RatingLabel]] = {}
+    for label in RatingLabel.objects.select_related("plan").order_by(
+        "plan__municipality__code", "plan__first_year", "plan_id", "order", "id"
+    ):
+        scales.setdefault(label.plan_id, []).append(label)
+    return [(labels[0].plan, labels) for labels in scales.values()]
 
 
 class SearchView(PublicPageMixin, TemplateView):
@@ -456,88 +419,3 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('plans:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-def sitemap_xml(request):
-    """Every public page's stable URL (queries: plans, goals, KPIs)."""
-    plans = list(Plan.objects.order_by("municipality__code", "first_year", "slug").values_list("pk", "slug"))
-    slugs = dict(plans)
-    paths = [reverse(name) for name in ("plans:plan-list", "plans:legend", "plans:search", "plans:opendata")]
-    for _pk, slug in plans:
-        paths += [reverse("plans:plan-detail", args=[slug]), reverse("plans:downloads", args=[slug])]
-    paths += [
-        reverse("plans:goal-detail", args=[slugs[plan_id], number])
-        for plan_id, number in Goal.objects.order_by("plan_id", "number").values_list("plan_id", "number")
-    ]
-    paths += [
-        reverse("plans:kpi-detail", args=[slugs[plan_id], code])
-        for plan_id, code in Kpi.objects.order_by("plan_id", "order", "id").values_list("plan_id", "code")
-    ]
-    return TemplateResponse(
-        request,
-        "plans/public/sitemap.xml",
-        {"urls": [request.build_absolute_uri(path) for path in paths]},
-        content_type="application/xml; charset=utf-8",
-    )
-
-
-# --- staff: publishing a year's actuals ----------------------------------------------------
-
-
-class PublicationForm(forms.Form):
-    plan = forms.SlugField(max_length=80)
-    year = forms.IntegerField(min_value=1868, max_value=2200)
-    action = forms.ChoiceField(choices=[("publish", gettext_lazy("Publish")), ("unpublish", gettext_lazy("Unpublish"))])
-
-
-class PublicationView(LoginRequiredMixin, View):
-    """Planners publish (or withdraw) a year's actuals of the plans they may change.
-
-    Lists each such plan with every year that has actuals or is published, and how many of its
-    actuals are measured; the buttons call ``services.publication``, which checks the permission
-    (``access.can_change_plan``) again.
-    """
-
-    template_name = "plans/public/publication.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.reads_dashboards(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request):
-        rows = publication.publication_overview(request.user)
-        return TemplateResponse(
-            request,
-            self.template_name,
-            {
-                "page_title": _("Publication of actuals"),
-                "page_description": "",
-                "breadcrumbs": _crumbs((_("Publication of actuals"), None)),
-                "rows": rows,
-            },
-        )
-
-    def post(self, request):
-        form = PublicationForm(request.POST)
-        if not form.is_valid():
-            return HttpResponse(status=400)
-        plan = get_object_or_404(Plan, slug=form.cleaned_data["plan"])
-        year = form.cleaned_data["year"]
-        if not access.can_change_plan(request.user, plan):
-            raise PermissionDenied
-        label = format_year(year)
-        if form.cleaned_data["action"] == "publish":
-            publication.publish_year(plan, year, user=request.user)
-            messages.success(
-                request, _("Published the actuals of {year} of {plan}.").format(year=label, plan=plan.title)
-            )
-        else:
-            publication.unpublish_year(plan, year, user=request.user)
-            messages.success(
-                request,
-                _("Withdrew the actuals of {year} of {plan} from the public pages.").format(
-                    year=label, plan=plan.title
-                ),
-            )
-        return redirect("plans:publication")

@@ -1,8 +1,8 @@
-"""Staff logins, the staff home and the accounts pages (namespace ``staff``)."""
+"""Staff logins, the staff home, the publication of actuals and the accounts pages (namespace ``staff``)."""
 
 from django.urls import path
 
-from staff import views
+from staff import publication, views
 
 app_name = "staff"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("password/set/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password-set"),
     path("password/reset/", views.PasswordForgotView.as_view(), name="password-reset"),
     path("password/reset/sent/", views.PasswordForgotSentView.as_view(), name="password-reset-sent"),
+    path("publication/", publication.PublicationView.as_view(), name="publication"),
     path("accounts/", views.AccountListView.as_view(), name="accounts"),
     path("accounts/invite/", views.AccountInviteView.as_view(), name="account-invite"),
     path("accounts/<int:pk>/", views.AccountEditView.as_view(), name="account-edit"),

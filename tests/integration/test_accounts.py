@@ -133,16 +133,16 @@ def test_home_shows_each_departments_to_do_of_the_entry_year(client, ogori_staff
     assert reverse("plans:plan-detail", args=["ogori-strategy-2"]) in page
     assert reverse("dashboard:plan", args=["ogori-strategy-2"]) not in page
     assert reverse("staff:accounts") not in page
-    assert reverse("plans:publication") not in page
+    assert reverse("staff:publication") not in page
 
 
 def test_home_links_planners_to_publication_and_administrators_to_accounts(client, seed):
     client.force_login(make_staff("ogori-planner", PLANNER))
-    assert reverse("plans:publication") in main(client.get("/staff/"))
+    assert reverse("staff:publication") in main(client.get("/staff/"))
     client.force_login(make_staff("ogori-admin", ADMINISTRATOR))
     page = main(client.get("/staff/"))
     assert reverse("staff:accounts") in page
-    assert reverse("plans:publication") not in page
+    assert reverse("staff:publication") not in page
 
 
 def test_home_refuses_a_login_without_a_role(client, seed, django_user_model):

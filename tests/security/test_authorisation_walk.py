@@ -47,7 +47,6 @@ OBJECT = "object"  # names the other municipality's (department's) object: every
 
 RULES: list[tuple[str, str]] = [
     # Citizens' pages, open data and the API: published data only.
-    ("plans:publication", ANY_LOGIN),
     ("plans:*", PUBLIC),
     ("api:*", PUBLIC),
     ("set_language", PUBLIC),
@@ -61,6 +60,7 @@ RULES: list[tuple[str, str]] = [
     ("admin:jsi18n", PUBLIC),
     # A login's own pages.
     ("staff:home", ANY_LOGIN),
+    ("staff:publication", ANY_LOGIN),
     ("staff:accounts", ANY_LOGIN),
     ("staff:account-invite", ANY_LOGIN),
     ("staff:account-*", OBJECT),
