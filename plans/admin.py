@@ -30,6 +30,7 @@ from plans.models import (
     YearlyTarget,
 )
 from plans.params import id_param
+from plans.services import progress
 from plans.services.actuals import STATUS_LABELS, default_entry_year, read_value, year_outside_plan
 from plans.services.progress import evaluate_kpi, kpi_values
 from plans.validation import text_problem
@@ -87,6 +88,24 @@ class PlanScopedAdmin(admin.ModelAdmin):
         if not request.user.is_superuser and not self.may_change(request.user, obj):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """After the row and its inlines (targets, actuals, scale labels), the plan's stored
+        progress follows, in the admin's transaction."""
+        super().save_related(request, form, formsets, change)
+        progress.recompute_plan(self.plan_of(form.instance).pk)
+
+    def delete_model(self, request, obj):
+        plan = self.plan_of(obj)
+        super().delete_model(request, obj)
+        if plan.pk is not None and plan is not obj:
+            progress.recompute_plan(plan.pk)
+
+    def delete_queryset(self, request, queryset):
+        plan_ids = {self.plan_of(obj).pk for obj in queryset} - {obj.pk for obj in queryset if self.plan_of(obj) is obj}
+        super().delete_queryset(request, queryset)
+        for plan_id in sorted(plan_ids):
+            progress.recompute_plan(plan_id)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Choices (and raw-id labels) only among the rows the login may use: its plans' goals,

@@ -1,9 +1,20 @@
 """Reusable querysets with their joins and prefetches; no rules here."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from plans.choices import ActualStatus
-from plans.models import Actual, Goal, Kpi, OfficialRating, Plan, PolicyDirection, PublishedYear, YearlyTarget
+from plans.models import (
+    Actual,
+    Goal,
+    Kpi,
+    KpiYearProgress,
+    OfficialRating,
+    Plan,
+    PolicyDirection,
+    ProgressView,
+    PublishedYear,
+    YearlyTarget,
+)
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -38,6 +49,35 @@ def kpis_with_values(plan_id: int, *, public: bool = False) -> QuerySet[Kpi]:
         )
         .order_by("order", "id")
     )
+
+
+def stored_progress(plan_id: int, *, year: int, public: bool = False) -> QuerySet[KpiYearProgress]:
+    """The stored standing of a plan's KPIs in ``year``: what citizens may see with ``public``."""
+    view = ProgressView.PUBLIC if public else ProgressView.STAFF
+    return KpiYearProgress.objects.filter(plan_id=plan_id, view=view, year=year)
+
+
+def progress_years(plan: Plan) -> range:
+    """The years whose progress is stored for every KPI of ``plan``: its own years, and any year
+    one of its KPIs has a baseline after, a target or an actual for (two queries)."""
+    spans = Kpi.objects.filter(plan_id=plan.pk).aggregate(
+        first_baseline=Min("baseline_year"),
+        last_target=Max("target_year"),
+        first_actual=Min("actuals__year"),
+        last_actual=Max("actuals__year"),
+    )
+    stated = YearlyTarget.objects.filter(kpi__plan_id=plan.pk).aggregate(first=Min("year"), last=Max("year"))
+    firsts = [plan.first_year, spans["first_actual"], stated["first"]]
+    if spans["first_baseline"] is not None:
+        firsts.append(spans["first_baseline"] + 1)
+    lasts = [plan.last_year, spans["last_target"], spans["last_actual"], stated["last"]]
+    return range(min(year for year in firsts if year), max(year for year in lasts if year) + 1)
+
+
+def stored_years(plan_id: int) -> range:
+    """The years whose progress is stored for ``plan_id`` now (empty when none is)."""
+    span = KpiYearProgress.objects.filter(plan_id=plan_id).aggregate(first=Min("year"), last=Max("year"))
+    return range(span["first"], span["last"] + 1) if span["first"] is not None else range(0)
 
 
 def goals_with_directions(plan_id: int) -> QuerySet[Goal]:

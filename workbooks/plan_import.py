@@ -39,6 +39,7 @@ from plans.models import (
 )
 from plans.rules import municipalities, notation
 from plans.rules.tallies import parse_printed_tally
+from plans.services import progress
 from workbooks import schema
 from workbooks.plan_workbook import ImportRefused, Problem
 
@@ -729,6 +730,7 @@ def save_plan(parsed: ParsedPlan, *, user=None) -> ImportResult:
                 for tally in parsed.tallies
             ]
         )
+        progress.recompute_plan(plan.pk)
     return result
 
 

@@ -4,6 +4,7 @@ from plans.models.access import PublishedYear, StaffProfile
 from plans.models.geography import Department, Municipality
 from plans.models.kpi import Actual, Kpi, OfficialRating, PrintedTally, YearlyTarget
 from plans.models.plan import Goal, Package, Plan, PolicyDirection, RatingLabel
+from plans.models.progress import KpiYearProgress, ProgressTally, ProgressView
 from plans.models.project import PackageListing, Project, ProjectBudget, ProjectReview
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "Department",
     "Goal",
     "Kpi",
+    "KpiYearProgress",
     "Municipality",
     "OfficialRating",
     "Package",
@@ -18,6 +20,8 @@ __all__ = [
     "Plan",
     "PolicyDirection",
     "PrintedTally",
+    "ProgressTally",
+    "ProgressView",
     "Project",
     "ProjectBudget",
     "ProjectReview",

@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from plans import access, validation
 from plans.choices import ActualStatus
 from plans.rules import notation
+from plans.services import progress
 from plans.services.progress import KpiValues, kpi_values, mark_for_value, year_target_for
 
 STATUS_CHOICES = {"": "", "集計中": ActualStatus.PENDING, "未把握": ActualStatus.UNMEASURED}
@@ -371,6 +372,7 @@ def apply(user, changes: list[Change]) -> int:
                 default_user=user,
                 default_date=now,
             )
+        progress.recompute_kpis({change.kpi_id for change in changes})
     return len(changes)
 
 

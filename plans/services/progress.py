@@ -1,197 +1,45 @@
-"""Progress of KPIs, goals and plans: bounded queries, then the pure core.
+"""Progress of KPIs, goals and plans: computed by the rules, stored, read by every screen.
 
-``evaluate_kpi`` is pure (plain values in, a :class:`KpiProgress` out). ``plan_progress`` and
-``plan_tallies`` load what a screen needs in a fixed number of queries, whatever the number of
-KPIs, and call the core. Views, admin, commands and exports call these and never recompute.
+Writes: ``recompute_plan`` and ``recompute_kpis`` evaluate KPIs with ``plans.rules.progress`` and
+store each KPI-year's standing (``KpiYearProgress``) and the tallies (``ProgressTally``), for staff
+(every actual) and for citizens (published years only). The services that change an actual, a
+target, a KPI, a plan's scale or a publication call them in the same transaction.
+
+Reads: ``plan_progress`` and ``plan_tallies`` load what a screen needs in a fixed number of
+queries, whatever the number of KPIs, taking each KPI's standing from the stored rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
+
+from plans import selectors
+from plans.choices import TallyScope
+from plans.models import Kpi, KpiYearProgress, Plan, PrintedTally, ProgressTally, ProgressView, RatingLabel
 from plans.rules import rating
-from plans.rules.rating import ScaleLabel, YearTarget
+
+# Re-exported until the modules that import them from here import them from plans.rules.progress.
+from plans.rules.progress import (  # noqa: F401
+    ActualDetail,
+    KpiProgress,
+    KpiValues,
+    YearRow,
+    default_year,
+    evaluate_kpi,
+    kpi_series,
+    mark_for_value,
+    mark_for_year,
+    official_outlook_for,
+    tallies_by_goal,
+    trend_line,
+    year_target_for,
+)
+from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import Tally, tally
-
-
-@dataclass(frozen=True)
-class ActualDetail:
-    """An actual as entered: its raw text, status and annotations."""
-
-    raw: str = ""
-    status: str = "measured"
-    preliminary: bool = False
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class KpiValues:
-    """What the rules need to know about one KPI, as plain values."""
-
-    id: int
-    code: str
-    name: str
-    unit: str = ""
-    direction: str = rating.INCREASE
-    level: str = "plan"
-    goal_number: int | None = None
-    direction_code: str = ""
-    baseline_year: int | None = None
-    baseline: Decimal | None = None
-    target_year: int | None = None
-    target: Decimal | None = None
-    at_least: bool = False
-    fiscal: bool = True
-    stated_targets: Mapping[int, Decimal | None] = field(default_factory=dict)
-    actuals: Mapping[int, Decimal | None] = field(default_factory=dict)
-    official_outlooks: Mapping[int, str] = field(default_factory=dict)
-    department: str = ""
-    actual_details: Mapping[int, ActualDetail] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class KpiProgress:
-    """A KPI's standing in one year: the year's target, actual, rate, mark, outlook, official rating."""
-
-    kpi: KpiValues
-    year: int
-    year_target: YearTarget
-    actual: Decimal | None
-    rate: Decimal | None
-    mark: str
-    outlook: str
-    official_label: str
-    outlook_on_plan_scale: str
-    disagrees: bool
-
-
-def year_target_for(kpi: KpiValues, year: int) -> YearTarget:
-    return rating.year_target(
-        year=year,
-        baseline_year=kpi.baseline_year,
-        baseline=kpi.baseline,
-        target_year=kpi.target_year,
-        target=kpi.target,
-        stated=kpi.stated_targets,
-    )
-
-
-def mark_for_year(kpi: KpiValues, year: int) -> str:
-    """The progress mark a KPI earns in ``year`` with the actual it has for that year."""
-    return rating.progress_mark(
-        direction=kpi.direction,
-        baseline=kpi.baseline,
-        target=year_target_for(kpi, year).value,
-        actual=kpi.actuals.get(year),
-        at_least=kpi.at_least,
-    )
-
-
-def mark_for_value(kpi: KpiValues, year: int, value: Decimal | None) -> str:
-    """The mark a value would earn in ``year`` (the entry page and upload preview use this)."""
-    return rating.progress_mark(
-        direction=kpi.direction,
-        baseline=kpi.baseline,
-        target=year_target_for(kpi, year).value,
-        actual=value,
-        at_least=kpi.at_least,
-    )
-
-
-def official_outlook_for(kpi: KpiValues, year: int) -> str:
-    """The latest outlook the plan printed for the KPI up to ``year`` ("" when none)."""
-    years = [printed_year for printed_year in kpi.official_outlooks if printed_year <= year]
-    return kpi.official_outlooks[max(years)] if years else ""
-
-
-def evaluate_kpi(kpi: KpiValues, *, year: int, scale: Iterable[ScaleLabel] = rating.DEFAULT_SCALE) -> KpiProgress:
-    """Everything the rules say about one KPI in ``year`` (actuals after ``year`` are ignored)."""
-    scale = tuple(scale)
-    target = year_target_for(kpi, year)
-    actual = kpi.actuals.get(year)
-    known = {actual_year: value for actual_year, value in kpi.actuals.items() if actual_year <= year}
-    computed = rating.outlook(
-        direction=kpi.direction,
-        baseline_year=kpi.baseline_year,
-        baseline=kpi.baseline,
-        target_year=kpi.target_year,
-        target=kpi.target,
-        actuals=known,
-        at_least=kpi.at_least,
-    )
-    official = official_outlook_for(kpi, year)
-    return KpiProgress(
-        kpi=kpi,
-        year=year,
-        year_target=target,
-        actual=actual,
-        rate=rating.achievement_rate(baseline=kpi.baseline, target=target.value, actual=actual),
-        mark=rating.progress_mark(
-            direction=kpi.direction,
-            baseline=kpi.baseline,
-            target=target.value,
-            actual=actual,
-            at_least=kpi.at_least,
-        ),
-        outlook=computed,
-        official_label=official,
-        outlook_on_plan_scale=rating.to_plan_scale(computed, scale),
-        disagrees=rating.disagrees(computed_outlook=computed, official_label=official, scale=scale),
-    )
-
-
-@dataclass(frozen=True)
-class YearRow:
-    """One year of a KPI's series: the year's target (stated or interpolated), actual and mark."""
-
-    year: int
-    target: YearTarget
-    actual: Decimal | None
-    detail: ActualDetail | None
-    mark: str
-
-
-def kpi_series(kpi: KpiValues) -> list[YearRow]:
-    """Every year from the baseline (or first actual) to the target year or last actual."""
-    years = [year for year in (kpi.baseline_year, kpi.target_year) if year is not None]
-    years += list(kpi.actuals) + list(kpi.stated_targets)
-    if not years:
-        return []
-    first = (kpi.baseline_year + 1) if kpi.baseline_year is not None else min(years)
-    return [
-        YearRow(
-            year=year,
-            target=year_target_for(kpi, year),
-            actual=kpi.actuals.get(year),
-            detail=kpi.actual_details.get(year),
-            mark=mark_for_year(kpi, year),
-        )
-        for year in range(min(first, *years), max(years) + 1)
-        if year > (kpi.baseline_year or 0)
-    ]
-
-
-def trend_line(kpi: KpiValues) -> list[tuple[int, Decimal]]:
-    """The least-squares trend the outlook uses, from the baseline year to the target year."""
-    points = sorted((year, value) for year, value in kpi.actuals.items() if value is not None)
-    if kpi.baseline is not None and kpi.baseline_year is not None:
-        points = [(kpi.baseline_year, kpi.baseline), *points]
-    if len(points) < 2 or kpi.target_year is None:
-        return []
-    start = points[0][0]
-    end = max(kpi.target_year, points[-1][0])
-    return [(year, rating.projected_value(points=points, year=year)) for year in (start, end)]
-
-
-def default_year(*, measured_years: Iterable[int], report_year: int | None, first_year: int) -> int:
-    """The year a screen shows first: the latest with a measured actual, else the year reported on."""
-    years = list(measured_years)
-    if years:
-        return max(years)
-    return report_year or first_year
-
 
 # --- thin wrappers: bounded queries, then the core ------------------------------------------
 
@@ -230,8 +78,6 @@ def kpi_values(kpi) -> KpiValues:
 
 def plan_scale(plan_id: int) -> tuple[ScaleLabel, ...]:
     """A plan's own rating scale, or the canonical A–E when it has none (one query)."""
-    from plans.models import RatingLabel
-
     labels = RatingLabel.objects.filter(plan_id=plan_id).order_by("order", "id")
     scale = tuple(ScaleLabel(label.label, tuple(label.canonical), label.meaning) for label in labels)
     return scale or rating.DEFAULT_SCALE
@@ -246,16 +92,15 @@ class PlanProgress:
 
 
 def plan_progress(plan_id: int, year: int | None = None, *, public: bool = False) -> PlanProgress:
-    """Every KPI of a plan evaluated for ``year`` (default: the latest year with data).
+    """Every KPI of a plan in ``year`` (default: the latest year with data), from the stored rows.
 
     With ``public`` only the actuals of published years count (see ``PublishedYear``).
 
-    Queries: the plan, its scale, the measured years (only without ``year``), the KPIs with
-    their department and attachments, and one each for yearly targets, actuals and ratings.
+    Queries: the plan, its scale, the measured years (only without ``year``), the stored progress
+    of the year, the KPIs with their department and attachments, and one each for yearly targets,
+    actuals and ratings. A KPI without a stored row (a year outside the ones stored, or data not
+    written through the services) is evaluated by the rules.
     """
-    from plans import selectors
-    from plans.models import Plan
-
     plan = Plan.objects.only("id", "report_year", "first_year").get(pk=plan_id)
     if year is None:
         year = default_year(
@@ -264,11 +109,149 @@ def plan_progress(plan_id: int, year: int | None = None, *, public: bool = False
             first_year=plan.first_year,
         )
     scale = plan_scale(plan_id)
-    kpis = [
-        evaluate_kpi(kpi_values(kpi), year=year, scale=scale)
-        for kpi in selectors.kpis_with_values(plan_id, public=public)
-    ]
+    stored = {row.kpi_id: row for row in selectors.stored_progress(plan_id, year=year, public=public)}
+    kpis = []
+    for kpi in selectors.kpis_with_values(plan_id, public=public):
+        values = kpi_values(kpi)
+        row = stored.get(kpi.pk)
+        kpis.append(progress_from_row(values, row) if row else evaluate_kpi(values, year=year, scale=scale))
     return PlanProgress(plan_id=plan_id, year=year, scale=scale, kpis=kpis)
+
+
+def progress_from_row(kpi: KpiValues, row: KpiYearProgress) -> KpiProgress:
+    """A KPI's standing as stored (no rule runs here)."""
+    return KpiProgress(
+        kpi=kpi,
+        year=row.year,
+        year_target=rating.YearTarget(value=row.target, stated=row.target_stated),
+        actual=row.actual,
+        rate=row.rate,
+        mark=row.mark,
+        outlook=row.outlook,
+        official_label=row.official_label,
+        outlook_on_plan_scale=row.outlook_on_plan_scale,
+        disagrees=row.disagrees,
+    )
+
+
+# --- writes: compute with the rules, store, in the caller's transaction ------------------------
+
+VIEWS = ((ProgressView.STAFF, False), (ProgressView.PUBLIC, True))
+PLACES = Decimal("0.000001")  # the decimal places the columns keep (an interpolated target is cut there)
+
+
+def _evaluated(plan: Plan, public: bool, kpi_ids: Iterable[int] | None, scale, years: range) -> list[KpiProgress]:
+    """Each of ``years`` of each KPI (all of the plan's, or ``kpi_ids``), evaluated by the rules."""
+    kpis = selectors.kpis_with_values(plan.pk, public=public)
+    if kpi_ids is not None:
+        kpis = kpis.filter(pk__in=kpi_ids)
+    evaluated = []
+    for kpi in kpis:
+        values = kpi_values(kpi)
+        evaluated += [evaluate_kpi(values, year=year, scale=scale) for year in years]
+    return evaluated
+
+
+def _row(plan_id: int, view: str, item: KpiProgress) -> KpiYearProgress:
+    return KpiYearProgress(
+        kpi_id=item.kpi.id,
+        plan_id=plan_id,
+        view=view,
+        year=item.year,
+        target=None if item.year_target.value is None else item.year_target.value.quantize(PLACES),
+        target_stated=item.year_target.stated,
+        actual=item.actual,
+        rate=None if item.rate is None else item.rate.quantize(PLACES),
+        mark=item.mark,
+        outlook=item.outlook,
+        outlook_on_plan_scale=item.outlook_on_plan_scale,
+        official_label=item.official_label,
+        disagrees=item.disagrees,
+    )
+
+
+def computed_rows(plan: Plan, *, kpi_ids: set[int] | None = None, scale=None) -> list[KpiYearProgress]:
+    """What the rules say of the plan's KPIs (or ``kpi_ids``) in every stored year, both views,
+    as unsaved rows: what ``recompute_plan`` stores, and what a test compares the stored rows to.
+
+    Every KPI of a plan is stored for the same years (``selectors.progress_years``), so that
+    each year's tally counts all of the plan's KPIs."""
+    scale = plan_scale(plan.pk) if scale is None else scale
+    years = selectors.progress_years(plan)
+    return [
+        _row(plan.pk, view, item) for view, public in VIEWS for item in _evaluated(plan, public, kpi_ids, scale, years)
+    ]
+
+
+def recompute_plan(plan_id: int) -> int:
+    """Rebuild a plan's stored progress and tallies, for staff and for citizens; the rows written."""
+    return _recompute(plan_id, kpi_ids=None)
+
+
+def recompute_kpis(kpi_ids: Iterable[int]) -> int:
+    """Rebuild the stored progress of these KPIs, and the tallies of their plans."""
+    kpi_ids = set(kpi_ids)
+    plan_ids = set(Kpi.objects.filter(pk__in=kpi_ids).values_list("plan_id", flat=True).distinct())
+    return sum(_recompute(plan_id, kpi_ids=kpi_ids) for plan_id in sorted(plan_ids))
+
+
+def _recompute(plan_id: int, *, kpi_ids: set[int] | None) -> int:
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().only("id", "first_year", "last_year").get(pk=plan_id)
+        scale = plan_scale(plan_id)
+        stale = KpiYearProgress.objects.filter(plan_id=plan_id)
+        if kpi_ids is not None and selectors.stored_years(plan_id) != selectors.progress_years(plan):
+            kpi_ids = None  # the plan's years moved (an actual of a new year): every KPI follows
+        if kpi_ids is not None:
+            stale = stale.filter(kpi_id__in=kpi_ids)
+        stale.delete()
+        rows = computed_rows(plan, kpi_ids=kpi_ids, scale=scale)
+        KpiYearProgress.objects.bulk_create(rows, batch_size=2000)
+        retally(plan_id)
+    return len(rows)
+
+
+def retally(plan_id: int) -> None:
+    """The tallies of a plan, its goals and its directions, per year and view, from stored rows."""
+    goals = list(selectors.goals_with_directions(plan_id))
+    goal_ids = {goal.number: goal.pk for goal in goals}
+    direction_ids = {direction.code: direction.pk for goal in goals for direction in goal.directions.all()}
+    attachment = {
+        kpi_id: (goal_number, direction_code)
+        for kpi_id, goal_number, direction_goal_number, direction_code in Kpi.objects.filter(
+            plan_id=plan_id
+        ).values_list("pk", "goal__number", "policy_direction__goal__number", "policy_direction__code")
+        for goal_number in [goal_number if direction_code is None else direction_goal_number]
+    }
+    groups: dict[tuple[str, int, str, int], list[tuple[str, str]]] = {}
+    for kpi_id, view, year, mark, outlook in KpiYearProgress.objects.filter(plan_id=plan_id).values_list(
+        "kpi_id", "view", "year", "mark", "outlook"
+    ):
+        goal_number, direction_code = attachment.get(kpi_id, (None, None))
+        scopes = [(TallyScope.PLAN, 0)]
+        if direction_code:
+            scopes.append((TallyScope.DIRECTION, direction_ids[direction_code]))
+        elif goal_number is not None:
+            scopes.append((TallyScope.GOAL, goal_ids[goal_number]))
+        for scope, scope_id in scopes:
+            groups.setdefault((view, year, scope, scope_id), []).append((mark, outlook))
+    ProgressTally.objects.filter(plan_id=plan_id).delete()
+    tallies = []
+    for (view, year, scope, scope_id), pairs in groups.items():
+        counted = tally(pairs)
+        tallies.append(
+            ProgressTally(
+                plan_id=plan_id,
+                scope=scope,
+                scope_id=scope_id,
+                view=view,
+                year=year,
+                kpi_count=counted.kpi_count,
+                marks=counted.marks,
+                outlooks=counted.outlooks,
+            )
+        )
+    ProgressTally.objects.bulk_create(tallies, batch_size=2000)
 
 
 @dataclass(frozen=True)
@@ -296,31 +279,6 @@ class PlanTallies:
     total: Tally
 
 
-def tallies_by_goal(progress: Iterable[KpiProgress], goals: Iterable[tuple[int, str, list[tuple[str, str]]]]):
-    """Pure: tally KPI progress per goal (its numerical targets) and per direction."""
-    by_goal: dict[int, list[KpiProgress]] = {}
-    by_direction: dict[str, list[KpiProgress]] = {}
-    for item in progress:
-        if item.kpi.direction_code:
-            by_direction.setdefault(item.kpi.direction_code, []).append(item)
-        elif item.kpi.goal_number is not None:
-            by_goal.setdefault(item.kpi.goal_number, []).append(item)
-    result = []
-    for number, title, directions in goals:
-        result.append(
-            (
-                number,
-                title,
-                tally((item.mark, item.outlook) for item in by_goal.get(number, [])),
-                [
-                    (code, direction_title, tally((item.mark, item.outlook) for item in by_direction.get(code, [])))
-                    for code, direction_title in directions
-                ],
-            )
-        )
-    return result
-
-
 def plan_tallies(
     plan_id: int, year: int | None = None, *, public: bool = False, progress: PlanProgress | None = None
 ) -> PlanTallies:
@@ -328,9 +286,6 @@ def plan_tallies(
 
     A screen that already holds the plan's ``progress`` passes it, so it is not loaded twice.
     """
-    from plans import selectors
-    from plans.models import PrintedTally
-
     if progress is None:
         progress = plan_progress(plan_id, year, public=public)
     goals = list(selectors.goals_with_directions(plan_id))

@@ -3,51 +3,50 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Max, Q
 
 from plans import access
-
-
 from plans.choices import ActualStatus
-def published_years(plan_id: int) -> list[int]:
-    from plans.models import PublishedYear
+from plans.models import Actual, PublishedYear
+from plans.services import progress
 
+
+def published_years(plan_id: int) -> list[int]:
     return list(PublishedYear.objects.filter(plan_id=plan_id).order_by("year").values_list("year", flat=True))
 
 
 def publish_year(plan, year: int, *, user=None) -> bool:
-    """Publish ``year`` of ``plan``; True when it was not published before."""
-    from plans.models import PublishedYear
-
+    """Publish ``year`` of ``plan``; True when it was not published before. The public progress
+    of the plan follows in the same transaction."""
     if user is not None and not access.can_change_plan(user, plan):
         raise PermissionDenied("この計画の公表を変更する権限がありません。")
-    _published, created = PublishedYear.objects.get_or_create(plan=plan, year=year, defaults={"published_by": user})
+    with transaction.atomic():
+        _published, created = PublishedYear.objects.get_or_create(plan=plan, year=year, defaults={"published_by": user})
+        progress.recompute_plan(plan.pk)
     return created
 
 
 def unpublish_year(plan, year: int, *, user=None) -> bool:
-    from plans.models import PublishedYear
-
     if user is not None and not access.can_change_plan(user, plan):
         raise PermissionDenied("この計画の公表を変更する権限がありません。")
-    deleted, _details = PublishedYear.objects.filter(plan=plan, year=year).delete()
+    with transaction.atomic():
+        deleted, _details = PublishedYear.objects.filter(plan=plan, year=year).delete()
+        progress.recompute_plan(plan.pk)
     return bool(deleted)
 
 
 def publish_printed_years(plan) -> None:
     """A seed plan's years with actuals were published in print; publish them here too."""
-    from plans.models import Actual
-
-    for year in Actual.objects.filter(kpi__plan=plan).values_list("year", flat=True).distinct():
-        publish_year(plan, year)
+    with transaction.atomic():
+        for year in Actual.objects.filter(kpi__plan=plan).values_list("year", flat=True).distinct():
+            PublishedYear.objects.get_or_create(plan=plan, year=year)
+        progress.recompute_plan(plan.pk)
 
 
 def publication_overview(user) -> list[tuple]:
     """For each plan the user may publish: every year with actuals or a publication, with how many
     actuals it has (measured and in all), when they last changed, and its publication (3 queries)."""
-    from django.db.models import Count, Max, Q
-
-    from plans.models import Actual, PublishedYear
-
     plans = list(
         access.led_plans(user).select_related("municipality").order_by("municipality__code", "first_year", "slug")
     )

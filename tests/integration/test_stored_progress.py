@@ -1,0 +1,157 @@
+"""Stored progress: every KPI-year's standing and the tallies are computed by the rules, stored,
+and kept current by the services in the transaction of the change that moves them.
+
+The property test makes random edits through the services (entry of actuals, publication,
+withdrawal, a plan import) and checks after each that the stored rows equal the pure rules' output
+and the stored tallies the tally of the stored rows."""
+
+from collections import Counter
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from plans.models import Actual, Department, Kpi, KpiYearProgress, Plan, ProgressTally, ProgressView
+from plans.rules.tallies import tally
+from plans.services import publication
+from plans.services.actuals import Submission, apply, preview
+from plans.services.progress import computed_rows, plan_progress
+from tests.staff import DEPARTMENT_STAFF, PLANNER, make_staff
+from workbooks.plan_export import plan_rows
+from workbooks.plan_import import import_plan_rows
+
+pytestmark = pytest.mark.django_db
+FIELDS = (
+    "kpi_id",
+    "view",
+    "year",
+    "target",
+    "target_stated",
+    "actual",
+    "rate",
+    "mark",
+    "outlook",
+    "outlook_on_plan_scale",
+    "official_label",
+    "disagrees",
+)
+
+
+def stored(plan: Plan) -> list[tuple]:
+    return sorted(KpiYearProgress.objects.filter(plan=plan).values_list(*FIELDS))
+
+
+def expected(plan: Plan) -> list[tuple]:
+    return sorted(tuple(getattr(row, name) for name in FIELDS) for row in computed_rows(plan))
+
+
+def assert_current(plan: Plan) -> None:
+    """The stored rows are the rules' output, and each stored tally is the tally of its rows."""
+    assert stored(plan) == expected(plan)
+    kpis = {kpi.pk: kpi for kpi in Kpi.objects.filter(plan=plan).select_related("policy_direction")}
+    rows = KpiYearProgress.objects.filter(plan=plan).values_list("kpi_id", "view", "year", "mark", "outlook")
+    plan_totals = Counter((view, year) for _kpi, view, year, _mark, _outlook in rows)
+    for stored_tally in ProgressTally.objects.filter(plan=plan, scope="plan"):
+        pairs = [
+            (mark, outlook)
+            for kpi, view, year, mark, outlook in rows
+            if (view, year) == (stored_tally.view, stored_tally.year)
+        ]
+        assert stored_tally.kpi_count == plan_totals[(stored_tally.view, stored_tally.year)] == len(kpis)
+        assert stored_tally.marks == tally(pairs).marks
+        assert stored_tally.outlooks == tally(pairs).outlooks
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "kurume-strategy-1",
+        "kurume-strategy-2",
+        "kurume-vision-3",
+        "ogori-strategy-2",
+        "ogori-strategy-3",
+        "ukiha-renaissance-2",
+    ],
+)
+def test_every_seed_plan_has_its_progress_stored_and_current(seed, slug):
+    plan = Plan.objects.get(slug=slug)
+    assert KpiYearProgress.objects.filter(plan=plan, view=ProgressView.STAFF).exists()
+    assert_current(plan)
+
+
+def test_screens_read_the_stored_rows(seed):
+    """plan_progress takes each KPI's standing from the stored rows: a stored mark changed behind the
+    services' back is what the screen shows (which is why only the services write them)."""
+    plan = Plan.objects.get(slug="kurume-strategy-1")
+    row = KpiYearProgress.objects.filter(plan=plan, view=ProgressView.PUBLIC, year=2017).exclude(mark="-")[0]
+    KpiYearProgress.objects.filter(pk=row.pk).update(mark="×", outlook="E")
+    shown = next(item for item in plan_progress(plan.pk, 2017, public=True).kpis if item.kpi.id == row.kpi_id)
+    assert (shown.mark, shown.outlook) == ("×", "E")
+
+
+def test_an_entered_actual_moves_the_staff_progress_at_once_and_the_public_one_on_publication(seed):
+    department = Department.objects.get(municipality__name="小郡市", name="商工観光課")
+    kpi = Kpi.objects.filter(plan__slug="ogori-strategy-2", department=department).order_by("pk")[0]
+    user = make_staff("shoko", DEPARTMENT_STAFF, departments=["商工観光課"])
+    changes = preview(user, [Submission(kpi_id=kpi.pk, year=2024, text="1人", version=0)]).changes
+    apply(user, changes)
+    staff_row = KpiYearProgress.objects.get(kpi=kpi, view=ProgressView.STAFF, year=2024)
+    public_row = KpiYearProgress.objects.get(kpi=kpi, view=ProgressView.PUBLIC, year=2024)
+    assert staff_row.actual == 1 and staff_row.mark != "-"
+    assert public_row.actual is None and public_row.mark == "-"
+    publication.publish_year(kpi.plan, 2024, user=make_staff("ogori-planner", PLANNER))
+    assert KpiYearProgress.objects.get(kpi=kpi, view=ProgressView.PUBLIC, year=2024).actual == 1
+    assert_current(kpi.plan)
+
+
+def test_recompute_progress_rebuilds_what_was_lost(seed, capsys):
+    plan = Plan.objects.get(slug="ukiha-renaissance-2")
+    KpiYearProgress.objects.filter(plan=plan).delete()
+    ProgressTally.objects.filter(plan=plan).delete()
+    call_command("recompute_progress", "--plan", plan.slug)
+    assert "Recomputed 1 plan(s)" in capsys.readouterr().out
+    assert_current(plan)
+
+
+EDIT_TEXTS = st.sampled_from(["1人", "250人", "△5人", "1,234.5人", "集計中", "", "99,999人", "0人"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    edits=st.lists(
+        st.one_of(
+            st.tuples(st.just("enter"), st.integers(0, 30), st.integers(2020, 2024), EDIT_TEXTS),
+            st.tuples(st.just("publish"), st.integers(2020, 2024)),
+            st.tuples(st.just("withdraw"), st.integers(2020, 2024)),
+            st.tuples(st.just("import"), st.integers(0, 30), EDIT_TEXTS),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_random_edits_through_the_services_keep_the_stored_progress_equal_to_the_rules(seed, edits):
+    plan = Plan.objects.get(slug="ogori-strategy-2")
+    planner = get_user_model().objects.filter(username="edits-planner").first() or make_staff("edits-planner", PLANNER)
+    kpis = list(Kpi.objects.filter(plan=plan).order_by("pk"))
+    for edit in edits:
+        if edit[0] == "enter":
+            _kind, index, year, text = edit
+            kpi = kpis[index % len(kpis)]
+            current = Actual.objects.filter(kpi=kpi, year=year).first()
+            submission = Submission(kpi_id=kpi.pk, year=year, text=text, version=current.version if current else 0)
+            result = preview(planner, [submission])
+            if not result.problems:
+                apply(planner, result.changes)
+        elif edit[0] == "publish":
+            publication.publish_year(plan, edit[1], user=planner)
+        elif edit[0] == "withdraw":
+            publication.unpublish_year(plan, edit[1], user=planner)
+        else:
+            _kind, index, text = edit
+            rows = plan_rows(plan.slug)
+            if rows["actuals"]:
+                rows["actuals"][index % len(rows["actuals"])]["value"] = text or "-"
+            import_plan_rows(rows)
+        assert_current(plan)
