@@ -2,14 +2,17 @@
 
 Django reads a multipart body as soon as anything asks for ``request.POST`` (the CSRF check does,
 for every POST) and writes large files to a temporary file; ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does
-not count file parts. This handler refuses a body larger than ``UPLOAD_MAX_BYTES`` and a little
-room for the form's other fields: by the declared length at once, and by the bytes received for
-a body that declares none. The refusal is a 400 (``RequestDataTooBig``).
+not count file parts. This handler, first in ``FILE_UPLOAD_HANDLERS``, stops a file once the body
+is larger than ``UPLOAD_MAX_BYTES`` and a little room for the form's other fields (by the declared
+length, or by the bytes received): the rest is read and dropped, nothing is kept in memory or on
+disk, and the request is marked so that the upload page says in Japanese that the file is too
+large (``workbooks.limits.refused_upload_problem``).
 """
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.core.files.uploadhandler import FileUploadHandler
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+
+from workbooks.limits import REFUSED_SIZE
 
 FORM_ROOM = 1024 * 1024  # the other fields of an upload form and the multipart framing
 
@@ -19,18 +22,24 @@ def upload_limit() -> int:
 
 
 class CappedUploadHandler(FileUploadHandler):
-    """First in ``FILE_UPLOAD_HANDLERS``: passes every chunk on, and stops a body over the cap."""
-
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        if content_length and content_length > upload_limit():
-            raise RequestDataTooBig("Upload larger than UPLOAD_MAX_BYTES.")
         self.received = 0
+        self.declared = content_length or 0
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        if self.declared > upload_limit():
+            self._refuse(self.declared)
 
     def receive_data_chunk(self, raw_data, start):
-        self.received = getattr(self, "received", 0) + len(raw_data)
+        self.received += len(raw_data)
         if self.received > upload_limit():
-            raise RequestDataTooBig("Upload larger than UPLOAD_MAX_BYTES.")
+            self._refuse(self.received)
         return raw_data
 
     def file_complete(self, file_size):
         return None
+
+    def _refuse(self, size: int) -> None:
+        setattr(self.request, REFUSED_SIZE, size)
+        raise StopUpload(connection_reset=False)  # the parser drops the rest of the body

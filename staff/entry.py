@@ -38,7 +38,7 @@ from plans.services.actuals import (
 from plans.services.progress import kpi_values, mark_for_value
 from plans.validation import summarise_problems
 from workbooks.entry_workbook import read_entry_workbook, write_entry_workbook
-from workbooks.limits import size_problem
+from workbooks.limits import refused_upload_problem, size_problem
 from workbooks.safety import XLSX
 
 SESSION_KEY = "entry-upload"
@@ -218,6 +218,8 @@ class UploadView(StaffRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         upload = request.FILES.get("workbook")
+        if stopped := refused_upload_problem(request):  # stopped as it arrived: never read
+            return self.render_to_response(self.get_context_data(problems=[stopped], problem_count=1))
         if upload is None or not upload.name.lower().endswith(".xlsx"):
             messages.error(request, _("Choose the Excel workbook (.xlsx) you downloaded."))
             return self.render_to_response(self.get_context_data())

@@ -14,6 +14,7 @@ from plans.admin import PlanAdmin
 from plans.models import Plan
 from plans.validation import summarise_problems
 from workbooks.forms import PlanWorkbookForm
+from workbooks.limits import refused_upload_problem
 from workbooks.plan_export import plan_rows
 from workbooks.plan_import import import_plan_workbook
 from workbooks.plan_workbook import ImportRefused, write_workbook
@@ -34,7 +35,9 @@ class PlanWorkbookAdmin(PlanAdmin):
             raise PermissionDenied
         problems, problem_count = [], 0
         form = PlanWorkbookForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        if stopped := refused_upload_problem(request):  # stopped as it arrived: never read
+            problems, problem_count = [stopped], 1
+        elif request.method == "POST" and form.is_valid():
             try:
                 result = import_plan_workbook(form.cleaned_data["workbook"].read(), user=request.user)
             except PermissionDenied as error:

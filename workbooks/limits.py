@@ -63,6 +63,15 @@ def format_size(size: int) -> str:
     return f"{size} バイト"
 
 
+REFUSED_SIZE = "upload_refused_size"  # set on a request whose file was stopped as it arrived
+
+
+def refused_upload_problem(request) -> str | None:
+    """The message for a file the upload handler stopped as it arrived (too large), or None."""
+    size = getattr(request, REFUSED_SIZE, None)
+    return size_problem(size) if size else None
+
+
 def size_problem(size: int) -> str | None:
     """Rule: an upload is not empty and at most ``UPLOAD_MAX_BYTES``."""
     if size <= 0:

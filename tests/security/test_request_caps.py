@@ -15,15 +15,27 @@ from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, make_staff
 pytestmark = pytest.mark.django_db
 
 
-def test_an_upload_over_the_cap_is_refused_before_any_view(settings, seed, monkeypatch):
+def test_an_upload_over_the_cap_is_stopped_as_it_arrives(settings, client, seed, monkeypatch):
+    """Nothing of it is kept (no temporary file), and the page says in Japanese it is too large."""
     settings.UPLOAD_MAX_BYTES = 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # any file that got through would go to a temporary file
     written = []
-    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", lambda self, *a, **k: written.append(a))
-    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # any file would go to a temporary file
+    new_file = TemporaryFileUploadHandler.new_file
+
+    def record(handler, *args, **kwargs):
+        written.append(args)
+        return new_file(handler, *args, **kwargs)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", record)
+    client.force_login(make_staff("shoko", DEPARTMENT_STAFF, departments=["商工観光課"]))
     big = SimpleUploadedFile("big.xlsx", b"x" * (3 * 1024 * 1024))
-    response = Client().post("/staff/login/", {"username": "x", "password": "y", "workbook": big})
-    assert response.status_code == 400
+    response = client.post("/staff/entry/upload/", {"workbook": big})
+    assert response.status_code == 200
+    assert "ファイルが大きすぎます" in response.content.decode()
     assert written == []
+    big = SimpleUploadedFile("big.xlsx", b"x" * (3 * 1024 * 1024))  # the first one was read to its end
+    anonymous = Client().post("/staff/login/", {"username": "x", "password": "y", "workbook": big})
+    assert anonymous.status_code == 200 and written == []
 
 
 def test_an_upload_within_the_cap_reaches_the_view(client, seed):
