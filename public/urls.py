@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from public import views
+from public import downloads, views
 from public.sitemaps import SITEMAPS
 
 app_name = "plans"
@@ -20,7 +20,7 @@ urlpatterns = [
     # KPI codes are the plan's own (`G1-1`, `1(2)-3`): stable across reloads, unlike database ids.
     path("plans/<slug:slug>/kpis/<str:code>/", views.KpiDetailView.as_view(), name="kpi-detail"),
     path("plans/<slug:slug>/downloads/", views.DownloadsView.as_view(), name="downloads"),
-    path("plans/<slug:slug>/downloads/kpi.csv", views.download_csv, name="download-csv"),
-    path("plans/<slug:slug>/downloads/plan.xlsx", views.download_xlsx, name="download-xlsx"),
-    path("plans/<slug:slug>/downloads/plan.json", views.download_json, name="download-json"),
+    path("plans/<slug:slug>/downloads/kpi.csv", downloads.download_csv, name="download-csv"),
+    path("plans/<slug:slug>/downloads/plan.xlsx", downloads.download_xlsx, name="download-xlsx"),
+    path("plans/<slug:slug>/downloads/plan.json", downloads.download_json, name="download-json"),
 ]

@@ -9,7 +9,7 @@ renders; the legend's worked examples come from ``public.legend``, the sitemap f
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,8 +21,7 @@ from plans.params import year_param
 from plans.rules import rating
 from plans.rules.notation import format_year
 from plans.services.progress import kpi_values, plan_progress, plan_scale, plan_tallies
-from public import legend, opendata
-from public.caching import public_cache
+from public import downloads, legend, opendata
 from public.search import MAX_QUERY_LENGTH, search_kpis
 from public.summary import (
     combined_tally,
@@ -33,7 +32,6 @@ from public.summary import (
     summarize_kpi,
     tally_of,
 )
-from workbooks.safety import XLSX
 
 
 def _crumbs(*items):
@@ -351,7 +349,7 @@ class DownloadsView(PublicPageMixin, TemplateView):
             "last_published": max((item.published_at for item in published), default=None),
             "columns": opendata.CSV_COLUMNS,
             "licence_url": opendata.LICENCE_URL,
-            "csv_name": _file_name(plan, "kpi.csv"),
+            "csv_name": downloads.file_name(plan, "kpi.csv"),
             "api_url": self.request.build_absolute_uri(reverse("api:plan", kwargs={"slug": plan.slug})),
         }
 
@@ -376,38 +374,6 @@ class OpenDataView(PublicPageMixin, TemplateView):
             "api_root": self.request.build_absolute_uri(reverse("api:plans")),
             "openapi_url": self.request.build_absolute_uri(reverse("api:openapi-json")),
         }
-
-
-def _file_name(plan, suffix: str) -> str:
-    """`402036_kurume-strategy-1_kpi.csv`: the municipality code first, as open data catalogues do."""
-    prefix = f"{plan.municipality.code}_" if plan.municipality.code else ""
-    return f"{prefix}{plan.slug}_{suffix}"
-
-
-def _attachment(content: bytes, content_type: str, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
-
-
-@public_cache
-def download_csv(request, slug):
-    plan = get_object_or_404(Plan.objects.select_related("municipality"), slug=slug)
-    return _attachment(opendata.plan_csv(plan.slug), opendata.CSV_CONTENT_TYPE, _file_name(plan, "kpi.csv"))
-
-
-@public_cache
-def download_xlsx(request, slug):
-    plan = get_object_or_404(Plan.objects.select_related("municipality"), slug=slug)
-    return _attachment(opendata.public_workbook(plan.slug), XLSX, _file_name(plan, "plan.xlsx"))
-
-
-@public_cache
-def download_json(request, slug):
-    plan = get_object_or_404(Plan.objects.select_related("municipality"), slug=slug)
-    response = JsonResponse(opendata.public_document(plan.slug), json_dumps_params={"ensure_ascii": False, "indent": 1})
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(plan, "plan.json")}"'
-    return response
 
 
 def robots_txt(request):
