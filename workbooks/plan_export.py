@@ -37,9 +37,9 @@ def year_text(year: int | None, *, fiscal: bool = True) -> str:
     return "" if year is None else notation.format_era_year(year, fiscal=fiscal)
 
 
-def _readable(text: str) -> bool:
+def _readable(text: str, *, target: bool = False) -> bool:
     try:
-        notation.parse_value(text)
+        notation.parse_target(text) if target else notation.parse_value(text)
     except ValueError:
         return False
     return True
@@ -219,7 +219,9 @@ def plan_rows(slug: str, *, public: bool = False) -> dict:
                 "link_label": kpi.predecessor_label,
                 "next_plan": "削除" if kpi.dropped_in_next_plan else "",
                 "next_plan_label": kpi.dropped_label,
-                "keep_unreadable": _yes(not all(_readable(value) for value in values)),
+                "keep_unreadable": _yes(
+                    not _readable(values[0]) or not all(_readable(value, target=True) for value in values[1:])
+                ),
                 "note": kpi.note,
             }
         )

@@ -43,14 +43,13 @@ from plans.services import progress
 from workbooks import schema
 from workbooks.plan_workbook import ImportRefused, Problem
 
-SPLIT = re.compile(r"[、,，・/]")
+SPLIT = schema.LIST_SEPARATORS  # 「、」, commas, line breaks; never 「・」 (保育所・幼稚園課 is one name)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 UNIT_MAX_CHARS = Kpi._meta.get_field("unit").max_length
 
 
-def split_list(text: str) -> list[str]:
-    return [item.strip() for item in SPLIT.split(text or "") if item.strip()]
+split_list = schema.split_list
 
 
 def split_codes(text: str) -> list[str]:
@@ -142,11 +141,14 @@ class _Checker:
     def yes(self, row, key) -> bool:
         return (row.get(key) or "").strip() in schema.YES_WORDS
 
-    def value(self, sheet, row, key, *, keep_unreadable: bool) -> notation.ParsedValue | None:
-        """A value as written; unreadable text is an error unless the row keeps it for attention."""
+    def value(self, sheet, row, key, *, keep_unreadable: bool, target: bool = False) -> notation.ParsedValue | None:
+        """A value as written; unreadable text is an error unless the row keeps it for attention.
+
+        A target may be written in words (`全国平均以上`: no value, at least; notation.parse_target).
+        """
         text = row.get(key) or ""
         try:
-            return notation.parse_value(text)
+            return notation.parse_target(text) if target else notation.parse_value(text)
         except ValueError as error:
             if keep_unreadable:
                 return notation.ParsedValue(raw=text, value=None, status=ActualStatus.UNPARSED)
@@ -213,7 +215,7 @@ def validate_plan_rows(rows: dict) -> ParsedPlan:
     sheet, seen = schema.RATING_SCALE, set()
     for order, row in enumerate(rows.get("rating_scale", [])):
         label = check.required(sheet, row, "label")
-        canonical = "".join(split_list(notation.normalize_text(row.get("canonical", "")).upper()))
+        canonical = re.sub(r"[\s、,・/]", "", notation.normalize_text(row.get("canonical", "")).upper())
         if not re.fullmatch(r"[A-E]{1,5}", canonical):
             check.fail(sheet, row, "canonical", "標準評価は A〜E の文字で書いてください（例: A,B）。")
         if check.unique(sheet, row, "label", seen, label):
@@ -349,7 +351,7 @@ def validate_plan_rows(rows: dict) -> ParsedPlan:
             check.fail(sheet, row, "of", f"この{schema.word_for(schema.LEVEL_WORDS, level)}がありません。")
         keep = check.yes(row, "keep_unreadable")
         baseline = check.value(sheet, row, "baseline", keep_unreadable=keep)
-        target = check.value(sheet, row, "target", keep_unreadable=keep)
+        target = check.value(sheet, row, "target", keep_unreadable=keep, target=True)
         predecessor = (row.get("predecessor") or "").strip()
         link = check.word(sheet, row, "link", schema.LINK_WORDS, default="") if predecessor else ""
         if predecessor and predecessor not in predecessor_codes and parsed.predecessor_slug:
@@ -420,7 +422,7 @@ def validate_plan_rows(rows: dict) -> ParsedPlan:
     sheet = schema.YEARLY_TARGETS
     for row in rows.get("yearly_targets", []):
         kpi, year = kpi_year(sheet, row)
-        target = check.value(sheet, row, "value", keep_unreadable=bool(kpi and kpi["keep_unreadable"]))
+        target = check.value(sheet, row, "value", keep_unreadable=bool(kpi and kpi["keep_unreadable"]), target=True)
         if (
             kpi
             and year

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -222,7 +221,7 @@ STORED_ITEMS_IN = {
     ("projects", "municipalities"): (Municipality, "name"),
     ("projects", "departments"): (Department, "name"),
 }
-LIST_SEPARATORS = re.compile(r"[、,，・/]")  # as services.imports.split_list splits them
+LIST_SEPARATORS = schema.LIST_SEPARATORS  # as plan_import.split_list splits them
 
 
 def _cell_problems(sheet: schema.Sheet, row: int, key: str | None, column: str, text: str) -> list[Problem]:
@@ -236,7 +235,7 @@ def _cell_problems(sheet: schema.Sheet, row: int, key: str | None, column: str, 
         problem = next(
             (
                 f"「{item.strip()[:20]}…」が長すぎます（上限 {item_limit:,}文字）。"
-                for item in LIST_SEPARATORS.split(text)
+                for item in schema.split_list(text)
                 if len(item.strip()) > item_limit
             ),
             None,

@@ -6,6 +6,7 @@ drift apart. Keys are English; headers and help are Japanese, as the workbook is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from plans.choices import ActualStatus
@@ -33,6 +34,18 @@ class Sheet:
 
 
 INSTRUCTIONS_TITLE = "説明"
+
+# A list of names (municipalities, departments, sections) is written with 「、」 or one name per
+# line; commas are read too. 「・」 and 「/」 belong to names (保育所・幼稚園課, 計画・準備係).
+LIST_SEPARATOR = "、"
+LIST_SEPARATORS = re.compile(r"[、,，\r\n]")
+LIST_HELP = "「、」区切りか1行に1つ（「・」は名前の一部）"
+
+
+def split_list(text: str) -> list[str]:
+    """The names of a list cell, in order: split at 「、」, commas and line breaks, never at 「・」."""
+    return [item.strip() for item in LIST_SEPARATORS.split(text or "") if item.strip()]
+
 
 PLAN = Sheet(
     "plan",
@@ -115,9 +128,9 @@ PROJECTS = Sheet(
         Column("main_actions", "主な取組", "", False, "", 40),
         Column("lead_role", "中心市の役割", "役割分担（中心市）", False, "", 30),
         Column("partner_role", "連携市町の役割", "役割分担（連携市町）", False, "", 30),
-        Column("municipalities", "関係市町", "「、」区切り", False, "久留米市、大川市", 30),
-        Column("departments", "担当課", "「、」区切り", False, "商工政策課"),
-        Column("sections", "係", "「、」区切り", False, ""),
+        Column("municipalities", "関係市町", LIST_HELP, False, "久留米市、大川市", 30),
+        Column("departments", "担当課", LIST_HELP, False, "商工政策課"),
+        Column("sections", "係", LIST_HELP, False, ""),
         Column("note", "備考", "", False, "", 30),
     ),
 )

@@ -41,7 +41,7 @@ PRINTED_LISTS = {"municipalities", "departments", "sections"}
 LEVELS = {"plan", "goal", "direction", "package", "project"}
 DIRECTIONS = {"increase", "decrease", "maintain"}
 _WHITESPACE_OR_TAG = re.compile(r"<[^>]*>|\s+")
-SEP = "、"
+SEP = schema.LIST_SEPARATOR  # never 「・」: 保育所・幼稚園課 and 計画・準備係 are one name each
 
 
 def squeeze(text: str) -> str:
@@ -193,11 +193,12 @@ def _yes(value) -> str:
     return "○" if value else ""
 
 
-def _readable(text: str) -> bool:
-    from plans.rules.notation import parse_value
+def _readable(text: str, *, target: bool = False) -> bool:
+    """Whether the importer reads ``text`` (a target may be in words: `全国平均以上`)."""
+    from plans.rules.notation import parse_target, parse_value
 
     try:
-        parse_value(text)
+        parse_target(text) if target else parse_value(text)
     except ValueError:
         return False
     return True
@@ -322,7 +323,9 @@ def to_rows(data: dict) -> dict:
                 "link_label": _text(predecessor.get("label")),
                 "next_plan": "削除" if next_plan.get("status") == "dropped" else "",
                 "next_plan_label": _text(next_plan.get("label")),
-                "keep_unreadable": _yes(not all(_readable(value) for value in values)),
+                "keep_unreadable": _yes(
+                    not _readable(values[0]) or not all(_readable(value, target=True) for value in values[1:])
+                ),
                 "note": _text(kpi.get("note")),
             }
         )

@@ -71,6 +71,12 @@ _UNIT_SUFFIXES = ("以上", "以下", "未満", "超")
 # What a spreadsheet would run: `=SUM(…)`, `@SUM(…)`, `+A1`, `-=…`; a signed number (`+1,520人`) is not.
 _FORMULA = re.compile(r"^(?:[=@]|[+-]\s*[=@]|\+(?!\s*\d))")
 _EXPONENT = re.compile(r"\d\s*[eE]\s*[+-]?\s*\d")
+# A part of a whole in one unit, `36事業/39事業`: the part is the value.
+_RATIO = re.compile(
+    r"^(?P<part>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s/()+-]+)\s*/\s*"
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P=unit)$"
+)
+TARGET_WORD_ENDINGS = {"以上": "at_least", "超": "at_least", "以下": "at_most", "未満": "at_most", "維持": ""}
 
 
 @dataclass(frozen=True)
@@ -269,6 +275,10 @@ def parse_value(text: str | int | float | Decimal | None) -> ParsedValue:
             return ParsedValue(raw=raw, value=None, status=status, note=" / ".join([*reason, *notes]))
 
     numbers = list(_NUMBER.finditer(outside))
+    if len(numbers) == 2 and (ratio := _RATIO.match(outside)):
+        # `36事業/39事業(92.3%)`: 36 of 39 projects; the value is the part, in the unit both share.
+        outside, notes = ratio["part"] + ratio["unit"], [outside, *notes]
+        numbers = numbers[:1]
     if not numbers:
         raise ValueError(f"「{quote(raw)}」は数値として読めません。")
     if len(numbers) > 1:
@@ -315,6 +325,32 @@ def parse_value(text: str | int | float | Decimal | None) -> ParsedValue:
         cumulative_to_year=cumulative_to,
         annotated_year=annotated_year,
         note=" / ".join([*extra_notes, *notes]),
+    )
+
+
+def parse_target(text: str | int | float | Decimal | None) -> ParsedValue:
+    """A target as written: a value (:func:`parse_value`), or a target in words.
+
+    A target in words names what to reach without a number: `全国平均以上`, `滞在人口を維持`.
+    It has no value; the words are kept as the note, `以上` (`超`) makes it at least and `以下`
+    (`未満`) at most. Until the number it names is known no year can be judged against it (the
+    mark is -), except a `維持` target, which a maintain KPI reads as its baseline
+    (``rating.effective_target``). Text that is neither raises ``ValueError`` as parse_value does.
+    """
+    try:
+        return parse_value(text)
+    except ValueError:
+        if not isinstance(text, str):
+            raise
+        words = normalize_text(text)
+        ending = next((ending for ending in TARGET_WORD_ENDINGS if words.endswith(ending)), None)
+        if ending is None or ending == words or _NUMBER.search(words) or text[:1] in ("\t", "\r"):
+            raise
+        if _FORMULA.match(words):
+            raise
+    kind = TARGET_WORD_ENDINGS[ending]
+    return ParsedValue(
+        raw=text, value=None, status=BLANK, at_least=kind == "at_least", at_most=kind == "at_most", note=words
     )
 
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from plans.models import Actual, Department, Kpi, Municipality, Plan
+from plans.models import Actual, Department, Kpi, Municipality, Plan, Project
 from workbooks import transcription
 from workbooks.plan_export import plan_document, plan_rows
-from workbooks.plan_import import import_plan_workbook
+from workbooks.plan_import import import_plan_workbook, split_list
 from workbooks.plan_workbook import ImportRefused, comparable, read_workbook, write_workbook
 from workbooks.seeds import SOURCES_DIR, WORKBOOKS_DIR, in_dependency_order, transcribed_rows
 
@@ -206,6 +206,50 @@ def test_a_valid_update_changes_values_in_place(seed):
     import_plan_workbook(broken(change))
     assert Kpi.objects.get(plan__slug="kurume-strategy-1", code="G1-1").pk == kpi_id
     assert Actual.objects.get(kpi_id=kpi_id, year=2018).value == 18001
+
+
+# --- lists of names: 「、」, commas and line breaks separate them, 「・」 belongs to a name ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("保育所・幼稚園課", ["保育所・幼稚園課"]),
+        ("保育所・幼稚園課、人権・同和教育課", ["保育所・幼稚園課", "人権・同和教育課"]),
+        ("計画・準備係\n食育・健康対策係", ["計画・準備係", "食育・健康対策係"]),
+        ("計画・準備係\r\n食育・健康対策係\n", ["計画・準備係", "食育・健康対策係"]),
+        ("久留米市、大川市", ["久留米市", "大川市"]),  # workbooks written before: 「、」
+        ("久留米市,大川市，小郡市", ["久留米市", "大川市", "小郡市"]),  # typed with commas
+        (" 商工政策課 、、 ", ["商工政策課"]),
+        ("", []),
+    ],
+)
+def test_split_list_never_cuts_a_name_at_nakaguro(text, names):
+    assert split_list(text) == names
+
+
+def test_transcription_writes_lists_with_the_separator_the_importer_splits_at():
+    rows = transcribed_rows()["ukiha-renaissance-2"]
+    project = next(row for row in rows["projects"] if row["sections"].startswith("食育・健康対策係、"))
+    assert split_list(project["sections"]) == ["食育・健康対策係", "スポーツ文化振興係"]
+    ogori = transcribed_rows()["ogori-strategy-2"]
+    project = next(row for row in ogori["projects"] if row["code"] == "3(3)-①")
+    assert "保育所・幼稚園課" in split_list(project["departments"])
+    assert "人権・同和教育課" in split_list(project["departments"])
+
+
+def test_imported_departments_one_per_line_with_nakaguro_are_whole(seed):
+    def change(rows):
+        rows["projects"][0]["departments"] = "保育所・幼稚園課\n人権・同和教育課"
+        rows["projects"][0]["sections"] = "計画・準備係、食育・健康対策係"
+
+    import_plan_workbook(broken(change))
+    code = plan_rows("kurume-strategy-1")["projects"][0]["code"]
+    project = Project.objects.get(plan__slug="kurume-strategy-1", code=code)
+    assert set(project.departments.values_list("name", flat=True)) == {"保育所・幼稚園課", "人権・同和教育課"}
+    assert {department.municipality.name for department in project.departments.all()} == {"久留米市"}
+    assert project.sections == "計画・準備係、食育・健康対策係"
+    assert not Department.objects.filter(name__in=["保育所", "幼稚園課", "人権", "同和教育課"]).exists()
 
 
 def test_sources_are_kept_in_the_project():
