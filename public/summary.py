@@ -12,6 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Max
+
+from plans.choices import TallyScope
+from plans.models import KpiYearProgress, Plan, ProgressTally, ProgressView
 from plans.rules import rating
 from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import Tally, tally
@@ -19,10 +23,8 @@ from plans.services.progress import (
     KpiProgress,
     KpiValues,
     YearRow,
-    default_year,
     evaluate_kpi,
     kpi_series,
-    kpi_values,
     mark_for_year,
     year_target_for,
 )
@@ -183,64 +185,40 @@ class PlanOverview:
     tally: Tally
 
 
-def plan_health(
-    kpis: Sequence[KpiValues], *, scale: Iterable[ScaleLabel], report_year: int | None, first_year: int
-) -> tuple[int, bool, Tally]:
-    """Pure: the year a plan's pages open on, whether it has any measured actual, and its tally."""
-    scale = tuple(scale)
-    measured = {year for kpi in kpis for year, value in kpi.actuals.items() if value is not None}
-    year = default_year(measured_years=measured, report_year=report_year, first_year=first_year)
-    return year, bool(measured), tally_of(evaluate_kpi(kpi, year=year, scale=scale) for kpi in kpis)
-
-
 def plans_overview(*, public: bool = True) -> list[PlanOverview]:
-    """Every plan with its health, for the home page.
+    """Every plan with its health, for the home page, from the stored progress (no rule runs).
 
-    Queries (fixed, whatever the number of plans and KPIs): plans with their municipality,
-    their partners, the rating labels, the KPIs with attachments, yearly targets, actuals
-    (only those of published years with ``public``) and official ratings.
+    A plan opens on its latest year with a measured actual (published, with ``public``), else
+    the year it reports on, else its first year; its tally there is the stored plan tally.
+
+    Queries (fixed, whatever the number of plans and KPIs): plans with their municipality, their
+    partners, each plan's latest year with a measured actual, the stored plan tallies.
     """
-    from django.db.models import Exists, OuterRef, Prefetch
-
-    from plans.models import Actual, Kpi, OfficialRating, Plan, PublishedYear, RatingLabel, YearlyTarget
-
+    view = ProgressView.PUBLIC if public else ProgressView.STAFF
     plans = list(
         Plan.objects.select_related("municipality")
         .prefetch_related("partners")
         .order_by("municipality__code", "first_year", "slug")
     )
-    plan_ids = [plan.pk for plan in plans]
-    scales: dict[int, list[ScaleLabel]] = {}
-    for label in RatingLabel.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "order", "id"):
-        scales.setdefault(label.plan_id, []).append(ScaleLabel(label.label, tuple(label.canonical), label.meaning))
-    actuals = Actual.objects.order_by("year")
-    if public:
-        actuals = actuals.filter(
-            Exists(PublishedYear.objects.filter(plan_id=OuterRef("kpi__plan_id"), year=OuterRef("year")))
-        )
-    # One query per kind of row for all plans (the per-plan selectors would cost queries per plan).
-    kpis_by_plan: dict[int, list[KpiValues]] = {}
-    kpis = (
-        Kpi.objects.filter(plan_id__in=plan_ids)
-        .select_related("department", "goal", "policy_direction__goal")
-        .prefetch_related(
-            Prefetch("yearly_targets", queryset=YearlyTarget.objects.order_by("year")),
-            Prefetch("actuals", queryset=actuals),
-            Prefetch("official_ratings", queryset=OfficialRating.objects.order_by("kind", "year")),
-        )
-        .order_by("plan_id", "order", "id")
+    latest = dict(
+        KpiYearProgress.objects.filter(view=view, actual__isnull=False)
+        .order_by()
+        .values("plan_id")
+        .annotate(latest=Max("year"))
+        .values_list("plan_id", "latest")
     )
-    for kpi in kpis:
-        kpis_by_plan.setdefault(kpi.plan_id, []).append(kpi_values(kpi))
+    stored = {
+        (row.plan_id, row.year): row
+        for row in ProgressTally.objects.filter(view=view, scope=TallyScope.PLAN).only(
+            "plan_id", "year", "kpi_count", "marks", "outlooks"
+        )
+    }
     overviews = []
     for plan in plans:
-        year, has_data, plan_tally = plan_health(
-            kpis_by_plan.get(plan.pk, []),
-            scale=tuple(scales.get(plan.pk, ())) or rating.DEFAULT_SCALE,
-            report_year=plan.report_year,
-            first_year=plan.first_year,
-        )
-        overviews.append(PlanOverview(plan=plan, year=year, has_data=has_data, tally=plan_tally))
+        year = latest.get(plan.pk) or plan.report_year or plan.first_year
+        row = stored.get((plan.pk, year))
+        plan_tally = Tally(row.kpi_count, row.marks, row.outlooks) if row else Tally()
+        overviews.append(PlanOverview(plan=plan, year=year, has_data=plan.pk in latest, tally=plan_tally))
     return overviews
 
 

@@ -152,16 +152,17 @@ def pages(plan: Plan) -> dict[str, str]:
 
 
 # Each request: the session and the user (2), then the page's own queries.
-#   plan overview: measured years; plan_progress for the year (plan, scale, KPIs with their
-#   attachments and department, yearly targets, actuals, ratings); goals with directions (2),
-#   printed tallies; goals' texts; printed marks = 12 (+1 for the plan from visible_plans)
+#   plan overview: measured years; plan_progress for the year (plan, scale, the stored progress,
+#   KPIs with their attachments and department, yearly targets, actuals, ratings); goals with
+#   directions (2), printed tallies; goals' texts; printed marks = 13 (+1 for the plan from
+#   visible_plans)
 EXPECTED = {
     "index": 2 + 1,  # the visible plans with their counts
-    "plan": 2 + 1 + 12,
-    "goal": 2 + 1 + 12,
-    "goal-csv": 2 + 1 + 12,
-    "goal-xlsx": 2 + 1 + 12,
-    "other-kpis": 2 + 1 + 12,
+    "plan": 2 + 1 + 13,
+    "goal": 2 + 1 + 13,
+    "goal-csv": 2 + 1 + 13,
+    "goal-xlsx": 2 + 1 + 13,
+    "other-kpis": 2 + 1 + 13,
     # measured years, the KPI + targets, actuals, ratings, the scale, its successors
     "kpi": 2 + 1 + 7,
     # the plan, the KPI exists, visible plan ids, the links, the chain's plans, the KPIs with
@@ -173,9 +174,9 @@ EXPECTED = {
     "region": 2 + 1 + 3 + 1 + 4,
     # the plan overview, raw texts, direction texts, projects + directions + reviews,
     # the successor plan, the drops, the successor's KPIs, the printed outlooks
-    "report": 2 + 1 + 12 + 1 + 1 + 3 + 4,
-    "report-xlsx": 2 + 1 + 12 + 1 + 1 + 3 + 4,
-    "report-pdf": 2 + 1 + 12 + 1 + 1 + 3 + 4,
+    "report": 2 + 1 + 13 + 1 + 1 + 3 + 4,
+    "report-xlsx": 2 + 1 + 13 + 1 + 1 + 3 + 4,
+    "report-pdf": 2 + 1 + 13 + 1 + 1 + 3 + 4,
 }
 
 

@@ -125,15 +125,16 @@ def test_lists_cost_the_same_number_of_queries_for_one_plan_and_for_several(clie
 
 def test_what_each_page_costs(client):
     plan = build_plan("measured", goals=3, kpis=30)
-    # plans, their partners, rating labels, KPIs (with attachments), yearly targets, actuals, ratings
-    assert queries(client, "/") == 7
-    # plan with partners (2), published years (1), plan_tallies: plan_progress for the year (6) and
-    # goals, directions, printed tallies (3); KPIs outside goals (1), then for those plan_progress
-    # (6) and the packages (1)
-    assert queries(client, f"/plans/{plan.slug}/") == 20
-    # goal with plan, plan_progress (plan, published years, scale, KPIs, targets, actuals, ratings),
-    # the goal's directions, the plan's goals (for the links to the others)
-    assert queries(client, f"/plans/{plan.slug}/goals/1/") == 10
+    # plans, their partners, each plan's latest year with a measured actual, the stored plan tallies
+    # (no KPI and no actual is loaded: the home page reads the stored progress)
+    assert queries(client, "/") == 4
+    # plan with partners (2), published years (1), plan_tallies: plan_progress for the year (7: the
+    # plan, scale, stored progress, KPIs, targets, actuals, ratings) and goals, directions, printed
+    # tallies (3); KPIs outside goals (1), then for those plan_progress (7) and the packages (1)
+    assert queries(client, f"/plans/{plan.slug}/") == 22
+    # goal with plan, plan_progress (plan, published years, scale, stored progress, KPIs, targets,
+    # actuals, ratings), the goal's directions, the plan's goals (for the links to the others)
+    assert queries(client, f"/plans/{plan.slug}/goals/1/") == 11
     # plan, KPI with targets, actuals and ratings, the plan's scale, the KPIs that continue it
     assert queries(client, f"/plans/{plan.slug}/kpis/K3/") == 7
     # data version (public_cache), the plan (view, then service), scale, KPIs with targets, actuals, ratings

@@ -13,7 +13,6 @@ from public.summary import (
     latest_actual,
     municipality_groups,
     ordered_counts,
-    plan_health,
     summarize_kpi,
     tally_segments,
 )
@@ -110,19 +109,6 @@ def test_tally_segments_cover_the_bar_and_leave_out_zeros():
 def test_combined_tally_adds_a_goals_targets_and_its_directions():
     total = combined_tally([tally([("○", "A")]), tally([("×", "E"), ("-", "-")]), Tally()])
     assert total.kpi_count == 3 and total.marks["○"] == 1 and total.marks["×"] == 1 and total.outlooks["-"] == 1
-
-
-def test_plan_health_opens_on_the_latest_year_with_a_measured_actual():
-    year, has_data, plan_tally = plan_health(
-        [kpi(), kpi(id=2, actuals={2015: D("76.0")})], scale=KURUME_SCALE, report_year=2017, first_year=2015
-    )
-    assert (year, has_data) == (2016, True)
-    assert plan_tally.kpi_count == 2 and plan_tally.marks["×"] == 1 and plan_tally.marks["-"] == 1
-
-
-def test_plan_health_without_actuals_uses_the_report_year():
-    year, has_data, plan_tally = plan_health([kpi(actuals={})], scale=KURUME_SCALE, report_year=None, first_year=2020)
-    assert (year, has_data, plan_tally.marks["-"]) == (2020, False, 1)
 
 
 def test_a_regional_plan_is_listed_under_its_lead_and_each_partner():
