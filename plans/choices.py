@@ -31,7 +31,7 @@ class Tone:
 OK = Tone("ok", "#0a6b2d")
 FAIR = Tone("fair", "#4a7a12")
 WARN = Tone("warn", "#8a5300")
-POOR = Tone("poor", "#c0562b")
+POOR = Tone("poor", "#a84a1f")
 BAD = Tone("bad", "#b3261e")
 NONE = Tone("none", "#555555")
 TONES = (OK, FAIR, WARN, POOR, BAD, NONE)
