@@ -1,170 +1,28 @@
-"""What the planners' dashboards show (issue 6): goals at a glance, tallies beside the printed ones.
-
-Pure core, thin shell, like ``progress``: ``build_plan_overview`` takes the service layer's
-output (``PlanProgress``, ``PlanTallies``) and plain values and returns frozen dataclasses;
-``plan_overview`` and ``kpi_detail`` load what a dashboard needs in a fixed number of queries,
-whatever the number of KPIs. Nothing here recomputes a rate, a mark or an outlook: marks come
-from ``progress.mark_for_year`` / ``evaluate_kpi``, outlooks on the plan's own scale from
-``rating.to_plan_scale``.
-
-Two aggregates are new here (DOMAIN.md "Tallies"):
-
-* a tally's outlooks counted on the plan's own scale (久留米: canonical A and B count as A, C as
-  B, D and E as C), so that the computed tally reads like the printed one (``A 9 B 3``);
-* marks counted per year over a plan's KPIs (the plan's "marks over the years").
-"""
+"""A plan's dashboard in a year: each goal's numerical targets with their marks year by year,
+the tallies per direction (computed beside printed), and the plan's marks over the years."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from plans.choices import OUTLOOK_PALETTE, ActualStatus, Mark, Outlook
+from plans import selectors
+from plans.choices import ActualStatus
+from plans.models import Goal, OfficialRating
 from plans.rules import rating
-from plans.rules.tallies import Tally, tally
+from plans.rules.tallies import tally
 from plans.services.progress import (
     KpiProgress,
     KpiValues,
     PlanProgress,
     PlanTallies,
-    YearRow,
     default_year,
-    evaluate_kpi,
-    kpi_series,
     mark_for_year,
-    trend_line,
+    plan_progress,
+    plan_tallies,
 )
-
-# Colours and CSS classes come from plans.choices (marks: Mark.colours(); a plan's own outlook
-# labels take OUTLOOK_PALETTE's colours, best to worst, in the order of its scale).
-NO_OUTLOOK_COLOUR = Outlook.NONE.colour
-PRINTED_DASHES = {"—": "-", "－": "-", "―": "-", "ー": "-"}
-
-
-def normalise_printed_mark(label: str) -> str:
-    """A mark as printed, with the document's long dashes read as ``-``."""
-    label = (label or "").strip()
-    return PRINTED_DASHES.get(label, label)
-
-
-@dataclass(frozen=True)
-class Counts:
-    """A tally as the report prints it: number of KPIs, counts by mark and by outlook label.
-
-    ``outlooks`` is keyed by the labels of the plan's own scale (or the canonical A–E).
-    """
-
-    kpi_count: int = 0
-    marks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rating.MARKS, 0))
-    outlooks: dict[str, int] = field(default_factory=dict)
-
-    def as_text(self) -> tuple[str, str]:
-        """`○ 7 △ 2 × 2 - 1` and `A 9 B 3`, leaving out zeros, as the report prints them."""
-        marks = " ".join(f"{mark} {count}" for mark, count in self.marks.items() if count)
-        outlooks = " ".join(f"{label} {count}" for label, count in self.outlooks.items() if count)
-        return marks, outlooks
-
-
-def scale_labels(scale: Iterable[rating.ScaleLabel]) -> list[str]:
-    return [entry.label for entry in scale]
-
-
-def outlooks_on_plan_scale(outlooks: Mapping[str, int], scale: Sequence[rating.ScaleLabel]) -> dict[str, int]:
-    """Canonical outlook counts (A–E, -) summed onto the plan's own labels, in the scale's order.
-
-    ``{"A": 1, "B": 2, "D": 1, "E": 1}`` on 久留米's scale (A,B→A; C→B; D,E→C) is ``{"A": 3, "B": 0,
-    "C": 2, "-": 0}``. A canonical outlook the scale does not cover counts under ``-``.
-    """
-    counts = dict.fromkeys([*scale_labels(scale), "-"], 0)
-    for grade, count in outlooks.items():
-        counts[rating.to_plan_scale(grade, scale)] += count
-    return counts
-
-
-def computed_counts(computed: Tally, scale: Sequence[rating.ScaleLabel]) -> Counts:
-    return Counts(
-        kpi_count=computed.kpi_count,
-        marks={mark: computed.marks.get(mark, 0) for mark in rating.MARKS},
-        outlooks=outlooks_on_plan_scale(computed.outlooks, scale),
-    )
-
-
-def printed_counts(printed: Mapping | None, scale: Sequence[rating.ScaleLabel]) -> Counts | None:
-    """The tally a plan printed (``PrintedTally`` as stored), zero-filled in the usual order."""
-    if printed is None:
-        return None
-    marks = dict.fromkeys(rating.MARKS, 0)
-    for label, count in (printed.get("marks") or {}).items():
-        key = normalise_printed_mark(label)
-        marks[key] = marks.get(key, 0) + count
-    outlooks = dict.fromkeys(scale_labels(scale), 0)
-    for label, count in (printed.get("outlooks") or {}).items():
-        outlooks[label] = outlooks.get(label, 0) + count
-    return Counts(kpi_count=printed.get("kpi_count", 0), marks=marks, outlooks=outlooks)
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One part of a compact stacked bar: offset and width in percent of the bar."""
-
-    key: str
-    count: int
-    offset: float
-    width: float
-    colour: str
-    css: str = ""
-
-
-def bar_segments(
-    counts: Mapping[str, int], colours: Mapping[str, str], classes: Mapping[str, str] | None = None
-) -> tuple[Segment, ...]:
-    """Segments of a stacked bar for ``counts`` in their order, zero counts left out."""
-    total = sum(counts.values())
-    if not total:
-        return ()
-    segments = []
-    offset = 0.0
-    for key, count in counts.items():
-        if not count:
-            continue
-        width = 100.0 * count / total
-        segments.append(
-            Segment(
-                key,
-                count,
-                round(offset, 3),
-                round(width, 3),
-                colours.get(key, NO_OUTLOOK_COLOUR),
-                (classes or {}).get(key, ""),
-            )
-        )
-        offset += width
-    return tuple(segments)
-
-
-def outlook_colours(labels: Sequence[str]) -> dict[str, str]:
-    """Colours for a scale's labels, best to worst, spread over the palette."""
-    colours = {"-": NO_OUTLOOK_COLOUR}
-    last = len(OUTLOOK_PALETTE) - 1
-    for index, label in enumerate(labels):
-        position = 0 if len(labels) == 1 else round(index * last / (len(labels) - 1))
-        colours[label] = OUTLOOK_PALETTE[position]
-    return colours
-
-
-@dataclass(frozen=True)
-class Bars:
-    marks: tuple[Segment, ...]
-    outlooks: tuple[Segment, ...]
-
-
-def bars_for(counts: Counts | None, scale: Sequence[rating.ScaleLabel]) -> Bars | None:
-    if counts is None:
-        return None
-    colours = outlook_colours(scale_labels(scale))
-    return Bars(bar_segments(counts.marks, Mark.colours(), Mark.css_classes()), bar_segments(counts.outlooks, colours))
+from staff.overview.counts import Bars, Counts, bars_for, computed_counts, normalise_printed_mark, printed_counts
 
 
 @dataclass(frozen=True)
@@ -398,8 +256,6 @@ def build_plan_overview(
 
 def printed_marks_of_plan(plan_id: int) -> dict[int, dict[int, str]]:
     """The yearly marks a plan printed, per KPI id and year (one query)."""
-    from plans.models import OfficialRating
-
     marks: dict[int, dict[int, str]] = {}
     rows = OfficialRating.objects.filter(kpi__plan_id=plan_id, kind="mark").values_list("kpi_id", "year", "label")
     for kpi_id, year, label in rows:
@@ -409,8 +265,6 @@ def printed_marks_of_plan(plan_id: int) -> dict[int, dict[int, str]]:
 
 def plan_years(plan) -> tuple[list[int], int]:
     """The years a plan's dashboards offer and the one shown first (one query)."""
-    from plans import selectors
-
     measured = selectors.measured_years(plan.pk)
     options = year_options(
         first_year=plan.first_year, last_year=plan.last_year, measured_years=measured, report_year=plan.report_year
@@ -426,9 +280,6 @@ def plan_overview(plan, year: int | None = None) -> PlanOverview:
     their yearly targets, actuals and ratings); the goals with their directions and the
     printed tallies; the goals' texts; the printed marks: twelve, whatever the number of KPIs.
     """
-    from plans.models import Goal
-    from plans.services.progress import plan_progress, plan_tallies
-
     options, default = plan_years(plan)
     year = choose_year(year, options, default=default)
     progress = plan_progress(plan.pk, year)
@@ -446,88 +297,4 @@ def plan_overview(plan, year: int | None = None) -> PlanOverview:
         printed_marks=printed_marks_of_plan(plan.pk),
         years=options,
         first_year=plan.first_year,
-    )
-
-
-@dataclass(frozen=True)
-class SeriesRow:
-    """One year of a KPI's chart table: the year's target, the actual as written, rate, mark."""
-
-    row: YearRow
-    rate: Decimal | None
-    printed_mark: str = ""
-
-
-@dataclass(frozen=True)
-class KpiDetail:
-    progress: KpiProgress
-    series: list[SeriesRow]
-    trend: list[tuple[int, Decimal]]
-    years: list[int]
-    baseline_raw: str = ""
-    target_raw: str = ""
-    has_lineage: bool = False
-
-
-def build_kpi_detail(
-    kpi: KpiValues,
-    *,
-    year: int,
-    scale: Sequence[rating.ScaleLabel],
-    printed_marks: Mapping[int, str],
-    years: Sequence[int],
-    baseline_raw: str = "",
-    target_raw: str = "",
-    has_lineage: bool = False,
-) -> KpiDetail:
-    """Pure: a KPI's standing in ``year`` and its whole series with rates and printed marks."""
-    rows = [
-        SeriesRow(
-            row=row,
-            rate=rating.achievement_rate(baseline=kpi.baseline, target=row.target.value, actual=row.actual),
-            printed_mark=printed_marks.get(row.year, ""),
-        )
-        for row in kpi_series(kpi)
-    ]
-    return KpiDetail(
-        progress=evaluate_kpi(kpi, year=year, scale=scale),
-        series=rows,
-        trend=trend_line(kpi),
-        years=list(years),
-        baseline_raw=baseline_raw,
-        target_raw=target_raw,
-        has_lineage=has_lineage,
-    )
-
-
-def kpi_detail(plan, kpi_id: int, year: int | None = None) -> KpiDetail | None:
-    """One KPI of ``plan`` for its dashboard page; None when the plan has no such KPI.
-
-    Queries: the measured years, the KPI (with its attachments), its yearly targets, actuals and
-    ratings, the plan's scale, and whether it continues across plans: seven.
-    """
-    from plans import selectors
-    from plans.models import Kpi
-    from plans.services.progress import kpi_values, plan_scale
-
-    options, default = plan_years(plan)
-    year = choose_year(year, options, default=default)
-    kpi = selectors.kpis_with_values(plan.pk).filter(pk=kpi_id).first()
-    if kpi is None:
-        return None
-    values = kpi_values(kpi)
-    printed = {official.year: official.label for official in kpi.official_ratings.all() if official.kind == "mark"}
-    from staff.crossplan import SAME_INDICATOR
-
-    continues = kpi.predecessor_id is not None and kpi.predecessor_link in SAME_INDICATOR
-    has_lineage = continues or Kpi.objects.filter(predecessor_id=kpi.pk, predecessor_link__in=SAME_INDICATOR).exists()
-    return build_kpi_detail(
-        values,
-        year=year,
-        scale=plan_scale(plan.pk),
-        printed_marks=printed,
-        years=options,
-        baseline_raw=kpi.baseline_raw,
-        target_raw=kpi.target_raw,
-        has_lineage=has_lineage,
     )
