@@ -140,7 +140,80 @@ def bench_upload(rows: int = 2000) -> dict:
     return result
 
 
-BENCHMARKS = {"seeds": bench_seeds, "upload": bench_upload}
+def _synthetic_plans(kpis: int, per_plan: int = 500) -> list[int]:
+    """``kpis`` KPIs in plans of ``per_plan`` (3 goals, 2 directions each), with a baseline, a final
+    target, a stated target and actuals for five years, increasing, decreasing and maintain."""
+    from decimal import Decimal
+
+    from plans.models import Actual, Goal, Kpi, Municipality, Plan, PolicyDirection, YearlyTarget
+
+    Plan.objects.filter(slug__startswith="bench-progress-").delete()
+    town, _ = Municipality.objects.get_or_create(name="ベンチ市")
+    plan_ids = []
+    for number in range(kpis // per_plan):
+        plan = Plan.objects.create(
+            slug=f"bench-progress-{number}",
+            title=f"ベンチ計画{number}",
+            municipality=town,
+            first_year=2020,
+            last_year=2024,
+        )
+        directions = []
+        for goal_number in (1, 2, 3):
+            goal = Goal.objects.create(plan=plan, number=goal_number, title=f"目標{goal_number}")
+            directions += [
+                PolicyDirection.objects.create(plan=plan, goal=goal, code=f"{goal_number}({index})", title="施策")
+                for index in (1, 2)
+            ]
+        created = Kpi.objects.bulk_create(
+            Kpi(
+                plan=plan,
+                level="direction",
+                policy_direction=directions[index % len(directions)],
+                code=f"K{index}",
+                name=f"指標{index}",
+                direction=("increase", "decrease", "maintain")[index % 3],
+                baseline_year=2019,
+                baseline_value=Decimal(100),
+                target_year=2024,
+                target_value=Decimal((150, 60, 100)[index % 3]),
+                order=index,
+            )
+            for index in range(per_plan)
+        )
+        Actual.objects.bulk_create(
+            Actual(kpi=kpi, year=year, value=Decimal(90 + (index * 7 + year) % 40), status="measured", raw="x")
+            for index, kpi in enumerate(created)
+            for year in range(2020, 2025)
+        )
+        YearlyTarget.objects.bulk_create(YearlyTarget(kpi=kpi, year=2022, value=Decimal(120)) for kpi in created)
+        plan_ids.append(plan.pk)
+    return plan_ids
+
+
+def bench_progress(kpis: int = int(os.environ.get("BENCH_PROGRESS_KPIS", "50000"))) -> dict:
+    """recompute_progress: the six seed plans, then a synthetic set of ``kpis`` KPIs (each KPI-year
+    of five years and two views stored, and the tallies)."""
+    from plans.models import KpiYearProgress, Plan
+    from plans.services.progress import recompute_plan
+    from workbooks.seeds import load_seed_plans
+
+    if not Plan.objects.filter(slug="kurume-strategy-1").exists():
+        load_seed_plans()
+    seeds = list(Plan.objects.exclude(slug__startswith="bench-").values_list("pk", flat=True))
+    result = {"seed_plans": measure(lambda: [recompute_plan(plan_id) for plan_id in seeds], repeat=1)}
+    started = time.perf_counter()
+    plan_ids = _synthetic_plans(kpis)
+    result["synthetic_kpis"] = kpis
+    result["synthetic_build_seconds"] = round(time.perf_counter() - started, 1)
+    timing = measure(lambda: [recompute_plan(plan_id) for plan_id in plan_ids], repeat=1)
+    rows = KpiYearProgress.objects.filter(plan_id__in=plan_ids).count()
+    result["synthetic_recompute"] = {**timing, "rows": rows, "kpis_per_second": round(kpis / timing["best_seconds"])}
+    Plan.objects.filter(pk__in=plan_ids).delete()
+    return result
+
+
+BENCHMARKS = {"seeds": bench_seeds, "upload": bench_upload, "progress": bench_progress}
 
 
 def main(argv: list[str]) -> int:

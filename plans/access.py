@@ -20,6 +20,8 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
 
+from plans.models import Department, Kpi, Plan, Project, StaffProfile
+
 DEPARTMENT_STAFF = "担当課職員"
 PLANNER = "企画担当"
 ADMINISTRATOR = "システム管理者"
@@ -83,8 +85,6 @@ def roles_of(user) -> set[str]:
 
 
 def _profile(user):
-    from plans.models import StaffProfile
-
     return StaffProfile.objects.filter(user=user).select_related("municipality").first()
 
 
@@ -94,8 +94,6 @@ def municipality_of(user):
 
 
 def department_ids_of(user) -> list[int]:
-    from plans.models import StaffProfile
-
     return list(
         StaffProfile.departments.through.objects.filter(staffprofile__user=user).values_list("department_id", flat=True)
     )
@@ -103,8 +101,6 @@ def department_ids_of(user) -> list[int]:
 
 def visible_plans(user) -> QuerySet:
     """Plans a staff login may open: its municipality's own and those it is a partner of."""
-    from plans.models import Plan
-
     if user.is_superuser:
         return Plan.objects.all()
     if not roles_of(user):
@@ -117,8 +113,6 @@ def visible_plans(user) -> QuerySet:
 
 def led_plans(user) -> QuerySet:
     """Plans whose structure the user may change: planners of the lead municipality."""
-    from plans.models import Plan
-
     if user.is_superuser:
         return Plan.objects.all()
     if PLANNER not in roles_of(user) or municipality_of(user) is None:
@@ -143,23 +137,17 @@ def _editable(user, queryset: QuerySet, departments: str) -> QuerySet:
 
 def editable_kpis(user) -> QuerySet:
     """KPIs whose actuals the user may enter (see the module docstring for the rule)."""
-    from plans.models import Kpi
-
     return _editable(user, Kpi.objects.all(), "department")
 
 
 def editable_projects(user) -> QuerySet:
     """Projects whose reviews the user may write."""
-    from plans.models import Project
-
     return _editable(user, Project.objects.all(), "departments")
 
 
 def assignable_departments(user) -> QuerySet:
     """Departments a planner may make responsible for its plans' KPIs and projects: those of the
     municipalities of the plans it leads (lead and partners), never another plan's."""
-    from plans.models import Department
-
     if user.is_superuser:
         return Department.objects.all()
     led = led_plans(user)
@@ -175,16 +163,12 @@ def reads_dashboards(user) -> bool:
 
 def dashboard_plans(user) -> QuerySet:
     """Plans whose dashboards and report the user may read: planners, the plans they may see."""
-    from plans.models import Plan
-
     return visible_plans(user) if reads_dashboards(user) else Plan.objects.none()
 
 
 def readable_kpis(user) -> QuerySet:
     """KPIs whose values (unpublished ones included) the user may read: their own departments',
     and for planners every KPI of the plans they may see."""
-    from plans.models import Kpi
-
     if user.is_superuser:
         return Kpi.objects.all()
     readable = Q(pk__in=editable_kpis(user).values("pk"))

@@ -15,6 +15,7 @@ from plans.models import (
     PublishedYear,
     YearlyTarget,
 )
+from plans.rules.notation import BLANK_MARKERS
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -99,7 +100,6 @@ def measured_years(plan_id: int, *, public: bool = False) -> list[int]:
 
 def unreadable_kpis() -> Q:
     """KPIs whose baseline or target text is kept for attention: written, but not read as a value."""
-    from plans.rules.notation import BLANK_MARKERS
 
     def unreadable(prefix: str) -> Q:
         return Q(**{f"{prefix}_value__isnull": True}) & ~Q(**{f"{prefix}_raw__in": list(BLANK_MARKERS)})

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
-from plans import access, charts
+from plans import access, charts, selectors
+from plans.models import Kpi
 from plans.params import year_param
 from staff import crossplan, overview, report
 from staff.filters import KpiProgressFilterSet
@@ -51,8 +52,6 @@ class DashboardIndexView(StaffDashboardMixin, TemplateView):
     template_name = "plans/dashboard/index.html"
 
     def get_context_data(self, **kwargs):
-        from plans import selectors
-
         plans = selectors.plan_list().filter(pk__in=self.visible_plans().values("pk"))
         return {**super().get_context_data(**kwargs), "plans": plans}
 
@@ -181,8 +180,6 @@ class KpiLineageView(StaffDashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = self.get_plan()
-        from plans.models import Kpi
-
         if not Kpi.objects.filter(plan=plan, pk=kwargs["pk"]).exists():
             raise Http404
         visible = list(self.visible_plans().values_list("pk", flat=True))

@@ -13,10 +13,14 @@ from collections.abc import Callable, Iterable, Sequence
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from plans.choices import ActualStatus, Mark
 from plans.presentation import format_number, format_rate
 from plans.rules import rating
+from plans.rules.notation import era_label
 from plans.services.progress import KpiProgress
 from workbooks.safety import XLSX, csv_bytes, workbook_bytes
 
@@ -116,8 +120,6 @@ class KpiProgressTable(tables.Table):
         kpi = record["progress"].kpi
         text = _with_unit(value, kpi.unit)
         if kpi.baseline_year:
-            from plans.rules.notation import era_label
-
             return format_html('{} <span class="year">({})</span>', text, era_label(kpi.baseline_year))
         return text
 
@@ -188,10 +190,6 @@ def export_table(table: tables.Table, export_format: str) -> tuple[bytes, str]:
 
 
 def rows_to_xlsx(rows: Sequence[Sequence], title: str = "KPI") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

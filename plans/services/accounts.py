@@ -38,6 +38,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from plans import access
+from plans.models import Department, StaffProfile
 
 ROLE_KEYS = {
     "department": access.DEPARTMENT_STAFF,
@@ -95,8 +96,6 @@ def _role_group(role: str) -> Group:
 
 def _departments(municipality, departments: Iterable) -> list:
     """The departments, each checked to belong to ``municipality`` (by object or id)."""
-    from plans.models import Department
-
     ids = {getattr(department, "pk", department) for department in departments}
     found = list(Department.objects.filter(pk__in=ids, municipality=municipality))
     if len(found) != len(ids):
@@ -162,8 +161,6 @@ def create_staff(
             user.set_unusable_password()
         user.save()
         user.groups.add(group)
-        from plans.models import StaffProfile
-
         profile = StaffProfile.objects.create(user=user, municipality=municipality)
         profile.departments.set(chosen)
     return user

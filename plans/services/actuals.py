@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans import access, validation
 from plans.choices import ActualStatus
+from plans.models import Actual, OfficialRating, YearlyTarget
 from plans.rules import notation
 from plans.services import progress
 from plans.services.progress import KpiValues, kpi_values, mark_for_value, year_target_for
@@ -139,10 +142,6 @@ def year_outside_plan(kpi, year: int) -> str:
 
 def entry_kpis(user, *, department_id: int | None = None, plan_id: int | None = None):
     """The KPIs a login may enter, optionally for one department or plan, with their values."""
-    from django.db.models import Prefetch
-
-    from plans.models import Actual, OfficialRating, YearlyTarget
-
     kpis = access.editable_kpis(user).select_related(
         "plan", "department", "goal", "policy_direction__goal", "package", "project"
     )
@@ -202,8 +201,6 @@ def read_value(text: str, status: str) -> notation.ParsedValue:
 
 def submission_text_problem(submission: Submission) -> str | None:
     """Rule: the value fits ``Actual.raw`` and the note ``NOTE_MAX_CHARS``, without control characters."""
-    from plans.models import Actual
-
     for label, text, limit in (
         ("値", submission.text, Actual._meta.get_field("raw").max_length),
         ("備考", submission.note, settings.NOTE_MAX_CHARS),
@@ -216,8 +213,6 @@ def submission_text_problem(submission: Submission) -> str | None:
 
 def preview(user, submissions: Iterable[Submission]) -> Preview:
     """Check every submission; the changes to make, or every problem (nothing is written)."""
-    from plans.models import Actual
-
     submissions = list(submissions)
     result = Preview()
     ids = {submission.kpi_id for submission in submissions}
@@ -303,8 +298,6 @@ def apply(user, changes: list[Change]) -> int:
     Queries do not grow with the number of changes: one locking read, one bulk insert and one
     bulk update (each with its history rows), whatever their number.
     """
-    from plans.models import Actual
-
     if not changes:
         return 0
     with transaction.atomic():
@@ -313,8 +306,6 @@ def apply(user, changes: list[Change]) -> int:
         )
         refused = [change.kpi_name for change in changes if change.kpi_id not in allowed]
         if refused:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied("権限のないKPIが含まれています: " + "、".join(refused))
         current = {
             (actual.kpi_id, actual.year): actual
@@ -388,8 +379,6 @@ class HistoryEntry:
 
 def kpi_history(kpi_id: int) -> list[HistoryEntry]:
     """Every change to a KPI's actuals, newest first: who, when, old → new (two queries)."""
-    from plans.models import Actual
-
     records = list(
         Actual.history.filter(kpi_id=kpi_id)
         .select_related("history_user")
