@@ -1,16 +1,23 @@
 """How numbers and rates are written for people (pure); marks' and outlooks' words are in ``plans.choices``."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
-def format_number(value) -> str:
+def format_number(value, places: int | None = None) -> str:
     """16507.000000 -> `16,507`, 81.70 -> `81.7`, None -> `-`.
 
-    Stated digits are kept; a computed value with a long fraction (an interpolated target such
-    as 28,811.333…) is shown to one decimal place.
+    With ``places`` (the KPI's precision: the decimal places its values are written with) the
+    value is shown with exactly that many, rounded half up: an interpolated 17,958.666… of a KPI
+    counted in whole 人 is `17,959`, and 63.000000 of a KPI written `63.0%` is `63.0`. Without it,
+    stated digits are kept and a long fraction is shown to one decimal place.
     """
     if value is None or value == "":
         return "-"
+    if places is not None and places != "":
+        rounded = Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+        sign = "-" if rounded < 0 else ""
+        whole, sep, fraction = format(abs(rounded), "f").partition(".")
+        return f"{sign}{int(whole):,}{sep}{fraction}"
     normalized = Decimal(value).normalize()
     if normalized == normalized.to_integral():
         return f"{int(normalized):,}"  # int(): Decimal("1E+2") is 100, not `1E+2`

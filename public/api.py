@@ -109,6 +109,7 @@ class ProjectOut(Schema):
 class Baseline(Schema):
     year: int | None
     value: Number
+    year_assumed: bool  # no year printed: the year before the plan starts
     raw: str
 
 
@@ -162,6 +163,7 @@ class KpiOut(Schema):
     baseline: Baseline
     target: Target
     yearly_targets: list[YearlyTargetOut]
+    total_years: int | None  # baseline and target are totals over this many years
     actuals: list[ActualOut]
     outlook: OutlookLabel
     official_rating: str | None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import translation
 from django.utils.functional import lazy
@@ -36,7 +36,8 @@ from workbooks.safety import csv_bytes
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
-# Interpolated yearly targets are exact fractions; four decimals are more than any plan prints.
+# Interpolated yearly targets are exact fractions: written at the KPI's precision (the decimal places
+# its values are written with, ``KpiValues.places``), else to four decimals.
 INTERPOLATED_PLACES = Decimal("0.0001")
 
 
@@ -107,10 +108,18 @@ CSV_COLUMNS = (
 CSV_HEADERS = tuple(column.header for column in CSV_COLUMNS)
 
 
-def csv_number(value: Decimal | int | None) -> str:
-    """A number as the file writes it: plain digits, no separators or unit; blank for no value."""
+def csv_number(value: Decimal | int | None, places: int | None = None) -> str:
+    """A number as the file writes it: plain digits, no separators or unit; blank for no value.
+
+    With ``places`` (the KPI's precision) exactly that many decimals, rounded half up: an
+    interpolated 17958.666… of a KPI counted in whole 人 is `17959`, 63.000000 written `63.0%` is `63.0`.
+    """
     if value is None:
         return ""
+    if places is not None:
+        rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        text = format(rounded, "f")
+        return text.removeprefix("-") if rounded == 0 else text
     text = format(Decimal(value).normalize(), "f")
     return "0" if text in ("-0", "") else text
 
@@ -134,7 +143,7 @@ def kpi_csv_rows(kpi: KpiValues, *, attributes: dict[str, str], scale: Iterable 
     for row in years:
         progress = evaluate_kpi(kpi, year=row.year, scale=scale)
         target = row.target.value
-        if target is not None and not row.target.stated:
+        if target is not None and not row.target.stated and kpi.places is None:
             target = target.quantize(INTERPOLATED_PLACES)
         detail = row.detail
         rows.append(
@@ -142,9 +151,9 @@ def kpi_csv_rows(kpi: KpiValues, *, attributes: dict[str, str], scale: Iterable 
                 **attributes,
                 "year": str(row.year),
                 "year_label": year_text(row.year, fiscal=fiscal),
-                "year_target": csv_number(target),
+                "year_target": csv_number(target, kpi.places),
                 "year_target_source": ("" if target is None else "計画に記載" if row.target.stated else "直線補間"),
-                "actual": csv_number(row.actual),
+                "actual": csv_number(row.actual, kpi.places),
                 "actual_raw": detail.raw if detail else "",
                 "actual_status": schema.word_for(_STATUS_WORDS, detail.status) if detail else "",
                 "preliminary": _flag(detail.preliminary) if detail else "",
@@ -178,7 +187,7 @@ _YEAR_KEYS = (
 _STATUS_WORDS = {word: key for word, key in schema.STATUS_WORDS.items() if word}
 
 
-def _kpi_attributes(plan, kpi) -> dict[str, str]:
+def _kpi_attributes(plan, kpi, places: int | None = None) -> dict[str, str]:
     fiscal = kpi.year_kind == "fiscal"
     goal = kpi.goal if kpi.goal_id else kpi.policy_direction.goal if kpi.policy_direction_id else None
     return {
@@ -199,11 +208,11 @@ def _kpi_attributes(plan, kpi) -> dict[str, str]:
         "department": kpi.department.name if kpi.department_id else "",
         "baseline_year": str(kpi.baseline_year or ""),
         "baseline_year_label": year_text(kpi.baseline_year, fiscal=fiscal),
-        "baseline": csv_number(kpi.baseline_value),
+        "baseline": csv_number(kpi.baseline_value, places),
         "baseline_raw": kpi.baseline_raw,
         "target_year": str(kpi.target_year or ""),
         "target_year_label": year_text(kpi.target_year, fiscal=fiscal),
-        "target": csv_number(kpi.target_value),
+        "target": csv_number(kpi.target_value, places),
         "target_raw": kpi.target_raw,
         "at_least": _flag(kpi.target_at_least),
     }
@@ -218,7 +227,8 @@ def plan_csv_rows(slug: str) -> list[dict]:
     scale = plan_scale(plan.pk)
     rows: list[dict] = []
     for kpi in selectors.kpis_with_values(plan.pk, public=True):
-        rows += kpi_csv_rows(kpi_values(kpi), attributes=_kpi_attributes(plan, kpi), scale=scale)
+        values = kpi_values(kpi)
+        rows += kpi_csv_rows(values, attributes=_kpi_attributes(plan, kpi, values.places), scale=scale)
     return rows
 
 

@@ -208,12 +208,14 @@ def plan_rows(slug: str, *, public: bool = False) -> dict:
                 "year_kind": schema.word_for(schema.YEAR_KIND_WORDS, kpi.year_kind),
                 "numerical_target": _yes(kpi.is_numerical_target),
                 "department": kpi.department.name if kpi.department_id else "",
-                "baseline_year": year_text(kpi.baseline_year, fiscal=fiscal),
+                # An assumed baseline year was not printed: the workbook leaves it blank, as the document does.
+                "baseline_year": "" if kpi.baseline_year_assumed else year_text(kpi.baseline_year, fiscal=fiscal),
                 "baseline": kpi.baseline_raw,
                 "baseline_note": kpi.baseline_note,
                 "target_year": year_text(kpi.target_year, fiscal=fiscal),
                 "target": kpi.target_raw,
                 "target_note": kpi.target_note,
+                "total_years": str(kpi.total_years or ""),
                 "predecessor": kpi.predecessor.code if kpi.predecessor_id else "",
                 "link": schema.word_for(schema.LINK_WORDS, kpi.predecessor_link) if kpi.predecessor_link else "",
                 "link_label": kpi.predecessor_label,
@@ -383,6 +385,7 @@ def plan_document(slug: str, *, public: bool = False) -> dict:
                 "department": kpi.department.name if kpi.department_id else None,
                 "baseline": {
                     "year": kpi.baseline_year,
+                    "year_assumed": kpi.baseline_year_assumed,
                     "value": json_number(kpi.baseline_value),
                     "raw": kpi.baseline_raw,
                 },
@@ -392,6 +395,7 @@ def plan_document(slug: str, *, public: bool = False) -> dict:
                     "raw": kpi.target_raw,
                     "at_least": kpi.target_at_least,
                 },
+                "total_years": kpi.total_years,
                 "yearly_targets": [
                     {"year": target.year, "value": json_number(target.value), "raw": target.raw}
                     for target in kpi.yearly_targets.all()

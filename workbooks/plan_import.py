@@ -170,6 +170,17 @@ def _year_range(plan: dict, kpi: dict) -> tuple[int, int]:
     return first, last
 
 
+def _total_years(check: _Checker, sheet: schema.Sheet, row: dict) -> int | None:
+    """合計年数: how many years the baseline and the target add up (`5`, `5年`); empty for single years."""
+    text = notation.normalize_text(row.get("total_years") or "").removesuffix("間").removesuffix("年").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 2 <= int(text) <= 50:
+        check.fail(sheet, row, "total_years", "合計年数は2〜50の整数で書いてください（単年の値なら空欄）。")
+        return None
+    return int(text)
+
+
 def validate_plan_rows(rows: dict) -> ParsedPlan:
     """Parse and check every row; raise ImportRefused listing every problem."""
     check = _Checker()
@@ -369,26 +380,39 @@ def validate_plan_rows(rows: dict) -> ParsedPlan:
         unit = (row.get("unit") or "").strip() or next((v.unit for v in (target, baseline) if v and v.unit), "")
         if len(unit) > UNIT_MAX_CHARS:  # read from the target's text when the 単位 cell is empty
             check.fail(sheet, row, "unit", f"単位「{notation.quote(unit)}」が長すぎます（{UNIT_MAX_CHARS}文字まで）。")
+        direction = check.word(sheet, row, "direction", schema.DIRECTION_WORDS)
+        baseline_value = baseline.value if baseline else None
+        target_value = target.value if target else None
+        if target and target.maintain:
+            # `維持` / `…を維持`: keep the baseline (the number written, if any, is that level).
+            direction = "maintain"
+            target_value = baseline_value if target_value is None else target_value
+        baseline_year = check.year(sheet, row, "baseline_year", required=False)
+        baseline_year_assumed = baseline_year is None and baseline_value is not None and first_year is not None
+        if baseline_year_assumed:
+            baseline_year = first_year - 1  # no baseline year printed: the year before the plan starts
         fields = {
             "code": code,
             "level": level,
             "of": of,
             "name": check.required(sheet, row, "name"),
             "unit": unit,
-            "direction": check.word(sheet, row, "direction", schema.DIRECTION_WORDS),
+            "direction": direction,
             "is_cumulative": check.yes(row, "cumulative") or bool(baseline and baseline.cumulative),
             "year_kind": check.word(sheet, row, "year_kind", schema.YEAR_KIND_WORDS, default="fiscal"),
             "is_numerical_target": check.yes(row, "numerical_target"),
             "department": department,
-            "baseline_year": check.year(sheet, row, "baseline_year", required=False),
-            "baseline_value": baseline.value if baseline else None,
+            "baseline_year": baseline_year,
+            "baseline_year_assumed": baseline_year_assumed,
+            "baseline_value": baseline_value,
             "baseline_raw": row.get("baseline", ""),
             "baseline_note": row.get("baseline_note", ""),
             "target_year": check.year(sheet, row, "target_year", required=False) or last_year,
-            "target_value": target.value if target else None,
+            "target_value": target_value,
             "target_raw": row.get("target", ""),
             "target_note": row.get("target_note", ""),
             "target_at_least": bool(target and target.at_least),
+            "total_years": _total_years(check, sheet, row),
             "predecessor": predecessor,
             "predecessor_link": link or "",
             "predecessor_label": row.get("link_label", "") if predecessor else "",
@@ -430,7 +454,7 @@ def validate_plan_rows(rows: dict) -> ParsedPlan:
             and check.unique(sheet, row, "year", set(parsed.yearly_targets), (kpi["code"], year))
         ):
             parsed.yearly_targets[(kpi["code"], year)] = {
-                "value": target.value,
+                "value": kpi["baseline_value"] if target.maintain and target.value is None else target.value,
                 "raw": target.raw,
                 "at_least": target.at_least,
             }

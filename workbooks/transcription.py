@@ -157,6 +157,9 @@ def structure_problems(data: dict) -> list[str]:
             problems.append(f"kpi {code!r}: level {level!r}")
         elif of not in targets[level]:
             problems.append(f"kpi {code!r}: {level} {of!r} does not exist")
+        total_years = kpi.get("total_years")
+        if total_years is not None and (not isinstance(total_years, int) or total_years < 2):
+            problems.append(f"kpi {code!r}: total_years {total_years!r} is not a number of years (2 or more)")
         if kpi.get("direction") not in DIRECTIONS:
             problems.append(f"kpi {code!r}: direction {kpi.get('direction')!r}")
         if not kpi.get("name"):
@@ -318,6 +321,7 @@ def to_rows(data: dict) -> dict:
                 "target_year": _text(target.get("year")),
                 "target": values[1],
                 "target_note": _text(target.get("note")),
+                "total_years": _text(kpi.get("total_years")),
                 "predecessor": _text(predecessor.get("kpi")),
                 "link": schema.word_for(schema.LINK_WORDS, predecessor["link"]) if predecessor else "",
                 "link_label": _text(predecessor.get("label")),

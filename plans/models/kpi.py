@@ -58,6 +58,11 @@ class Kpi(models.Model):
         Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="kpis", verbose_name=_("department")
     )
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_year_assumed = models.BooleanField(
+        _("baseline year assumed"),
+        default=False,
+        help_text=_("The document prints no baseline year: the year before the plan starts is assumed."),
+    )
     baseline_value = models.DecimalField(_("baseline"), **VALUE)
     baseline_raw = models.CharField(_("baseline as written"), max_length=200, blank=True)
     baseline_note = models.CharField(_("baseline note"), max_length=300, blank=True)
@@ -66,6 +71,15 @@ class Kpi(models.Model):
     target_raw = models.CharField(_("final target as written"), max_length=200, blank=True)
     target_note = models.CharField(_("target note"), max_length=300, blank=True)
     target_at_least = models.BooleanField(_("at least (以上)"), default=False)
+    total_years = models.PositiveSmallIntegerField(
+        _("total over years"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The baseline and the target are totals over this many years (5 for R2–R6); empty when they are "
+            "single years."
+        ),
+    )
     predecessor = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -106,6 +120,14 @@ class Kpi(models.Model):
             models.CheckConstraint(
                 condition=Q(target_year__isnull=True) | (Q(target_year__gte=1868) & Q(target_year__lte=2200)),
                 name="%(app_label)s_%(class)s_target_year_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_years__isnull=True) | (Q(total_years__gte=2) & Q(total_years__lte=50)),
+                name="%(app_label)s_%(class)s_total_years_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year_assumed=False) | Q(baseline_year__isnull=False),
+                name="%(app_label)s_%(class)s_assumed_baseline_year_is_set",
             ),
             models.CheckConstraint(
                 condition=Q(predecessor__isnull=True) | ~Q(predecessor_link=""),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -95,6 +96,7 @@ class ParsedValue:
     cumulative_to_year: int | None = None
     annotated_year: int | None = None
     note: str = ""
+    maintain: bool = False  # a target written `維持` / `…を維持`: keep the baseline
 
 
 @dataclass(frozen=True)
@@ -334,24 +336,57 @@ def parse_target(text: str | int | float | Decimal | None) -> ParsedValue:
     A target in words names what to reach without a number: `全国平均以上`, `滞在人口を維持`.
     It has no value; the words are kept as the note, `以上` (`超`) makes it at least and `以下`
     (`未満`) at most. Until the number it names is known no year can be judged against it (the
-    mark is -), except a `維持` target, which a maintain KPI reads as its baseline
-    (``rating.effective_target``). Text that is neither raises ``ValueError`` as parse_value does.
+    mark is -). A target ending in `維持` (`滞在人口を維持`, `241,724人を維持`) is a maintain target
+    (``maintain``): the importer stores the baseline as its value and the KPI's direction as
+    maintain. Text that is neither raises ``ValueError`` as parse_value does.
     """
+    words = normalize_text(text) if isinstance(text, str) else ""
+    if words.endswith("維持") and _NUMBER.search(words) and not _FORMULA.match(words) and text[:1] not in ("\t", "\r"):
+        # `241,724人を維持`: the number is the level to keep.
+        parsed = parse_value(re.sub(r"\s*を?\s*維持$", "", words))
+        return ParsedValue(**{**parsed.__dict__, "raw": text, "maintain": True})
     try:
         return parse_value(text)
     except ValueError:
         if not isinstance(text, str):
             raise
-        words = normalize_text(text)
         ending = next((ending for ending in TARGET_WORD_ENDINGS if words.endswith(ending)), None)
-        if ending is None or ending == words or _NUMBER.search(words) or text[:1] in ("\t", "\r"):
+        if ending is None or (ending == words and ending != "維持") or _NUMBER.search(words):
             raise
-        if _FORMULA.match(words):
+        if text[:1] in ("\t", "\r") or _FORMULA.match(words):
             raise
     kind = TARGET_WORD_ENDINGS[ending]
     return ParsedValue(
-        raw=text, value=None, status=BLANK, at_least=kind == "at_least", at_most=kind == "at_most", note=words
+        raw=text,
+        value=None,
+        status=BLANK,
+        at_least=kind == "at_least",
+        at_most=kind == "at_most",
+        note=words,
+        maintain=ending == "維持",
     )
+
+
+def decimal_places(text: str | int | float | Decimal | None) -> int | None:
+    """The decimal places a value is written with: `63.0%` 1, `16,507人` 0, `37.60%` 2; None for no value.
+
+    Text that is not a value (a target in words, an unreadable cell) has no places either.
+    """
+    try:
+        parsed = parse_value(text)
+    except ValueError:
+        return None
+    if parsed.value is None:
+        return None
+    if isinstance(text, float):
+        return max(0, -parsed.value.normalize().as_tuple().exponent)
+    return max(0, -parsed.value.as_tuple().exponent)
+
+
+def written_places(texts: Iterable[str | None]) -> int | None:
+    """A KPI's precision: the most decimal places among its values as written (None when none has a value)."""
+    places = [found for text in texts if text and (found := decimal_places(text)) is not None]
+    return max(places) if places else None
 
 
 def parse_era_month(text: str):

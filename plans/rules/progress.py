@@ -3,6 +3,10 @@
 ``evaluate_kpi`` applies the rules of ``plans.rules.rating`` to one KPI in one year: the year's
 target (stated or interpolated), the rate, the mark, the outlook as of that year and the plan's
 official rating beside it. ``plans.services.progress`` stores what it returns; screens read that.
+
+A KPI whose baseline and target are totals over ``total_years`` years is judged on running totals
+(``rating.total_standing``): its year's target is the final total prorated to the years elapsed,
+and the rate and mark compare the running total with it; the stored actual stays the year's own.
 """
 
 from __future__ import annotations
@@ -49,6 +53,15 @@ class KpiValues:
     official_outlooks: Mapping[int, str] = field(default_factory=dict)
     department: str = ""
     actual_details: Mapping[int, ActualDetail] = field(default_factory=dict)
+    total_years: int | None = None  # the baseline and target are totals over this many years
+    cumulative: bool = False  # the actuals are running totals (累計)
+    baseline_year_assumed: bool = False  # no baseline year printed: the year before the plan starts
+    places: int | None = None  # decimal places of the values as written (None: show as stored)
+
+    @property
+    def total_span(self) -> range | None:
+        """The years a total target covers (None unless the KPI's values are totals)."""
+        return rating.total_span(target_year=self.target_year, total_years=self.total_years)
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,10 @@ class KpiProgress:
 
 
 def year_target_for(kpi: KpiValues, year: int) -> YearTarget:
+    """The year's target: stated or interpolated; for a total, the final total prorated to the year."""
+    if kpi.total_years:
+        standing = _total_standing(kpi, year, kpi.actuals)
+        return YearTarget(standing.target, stated=standing.target is not None and year == kpi.target_year)
     return rating.year_target(
         year=year,
         baseline_year=kpi.baseline_year,
@@ -78,26 +95,57 @@ def year_target_for(kpi: KpiValues, year: int) -> YearTarget:
     )
 
 
-def mark_for_year(kpi: KpiValues, year: int) -> str:
-    """The progress mark a KPI earns in ``year`` with the actual it has for that year."""
+def _total_standing(kpi: KpiValues, year: int, actuals: Mapping[int, Decimal | None]) -> rating.TotalStanding:
+    return rating.total_standing(
+        year=year,
+        baseline=kpi.baseline,
+        target=kpi.target,
+        target_year=kpi.target_year,
+        total_years=kpi.total_years,
+        actuals=actuals,
+        stated=kpi.stated_targets,
+        cumulative=kpi.cumulative,
+    )
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What a year is judged on: the baseline, the year's target and the actual (for a total KPI,
+    the prorated baseline and target and the running total)."""
+
+    baseline: Decimal | None
+    target: YearTarget
+    actual: Decimal | None
+
+
+def judged(kpi: KpiValues, year: int, actuals: Mapping[int, Decimal | None] | None = None) -> Judged:
+    """The values ``year`` is judged on, with ``actuals`` (default: the KPI's own)."""
+    actuals = kpi.actuals if actuals is None else actuals
+    if kpi.total_years:
+        standing = _total_standing(kpi, year, actuals)
+        target = YearTarget(standing.target, stated=standing.target is not None and year == kpi.target_year)
+        return Judged(standing.baseline, target, standing.running_total)
+    return Judged(kpi.baseline, year_target_for(kpi, year), actuals.get(year))
+
+
+def _mark(kpi: KpiValues, values: Judged) -> str:
     return rating.progress_mark(
         direction=kpi.direction,
-        baseline=kpi.baseline,
-        target=year_target_for(kpi, year).value,
-        actual=kpi.actuals.get(year),
+        baseline=values.baseline,
+        target=values.target.value,
+        actual=values.actual,
         at_least=kpi.at_least,
     )
+
+
+def mark_for_year(kpi: KpiValues, year: int) -> str:
+    """The progress mark a KPI earns in ``year`` with the actual it has for that year."""
+    return _mark(kpi, judged(kpi, year))
 
 
 def mark_for_value(kpi: KpiValues, year: int, value: Decimal | None) -> str:
     """The mark a value would earn in ``year`` (the entry page and upload preview use this)."""
-    return rating.progress_mark(
-        direction=kpi.direction,
-        baseline=kpi.baseline,
-        target=year_target_for(kpi, year).value,
-        actual=value,
-        at_least=kpi.at_least,
-    )
+    return _mark(kpi, judged(kpi, year, {**kpi.actuals, year: value}))
 
 
 def official_outlook_for(kpi: KpiValues, year: int) -> str:
@@ -109,32 +157,39 @@ def official_outlook_for(kpi: KpiValues, year: int) -> str:
 def evaluate_kpi(kpi: KpiValues, *, year: int, scale: Iterable[ScaleLabel] = rating.DEFAULT_SCALE) -> KpiProgress:
     """Everything the rules say about one KPI in ``year`` (actuals after ``year`` are ignored)."""
     scale = tuple(scale)
-    target = year_target_for(kpi, year)
-    actual = kpi.actuals.get(year)
+    values = judged(kpi, year)
     known = {actual_year: value for actual_year, value in kpi.actuals.items() if actual_year <= year}
-    computed = rating.outlook(
-        direction=kpi.direction,
-        baseline_year=kpi.baseline_year,
-        baseline=kpi.baseline,
-        target_year=kpi.target_year,
-        target=kpi.target,
-        actuals=known,
-        at_least=kpi.at_least,
-    )
+    if kpi.total_years:
+        computed = rating.total_outlook(
+            direction=kpi.direction,
+            baseline=kpi.baseline,
+            target=kpi.target,
+            target_year=kpi.target_year,
+            total_years=kpi.total_years,
+            actuals=known,
+            at_least=kpi.at_least,
+            cumulative=kpi.cumulative,
+        )
+    else:
+        computed = rating.outlook(
+            direction=kpi.direction,
+            baseline_year=kpi.baseline_year,
+            baseline=kpi.baseline,
+            target_year=kpi.target_year,
+            target=kpi.target,
+            actuals=known,
+            at_least=kpi.at_least,
+        )
     official = official_outlook_for(kpi, year)
     return KpiProgress(
         kpi=kpi,
         year=year,
-        year_target=target,
-        actual=actual,
-        rate=rating.achievement_rate(baseline=kpi.baseline, target=target.value, actual=actual),
-        mark=rating.progress_mark(
-            direction=kpi.direction,
-            baseline=kpi.baseline,
-            target=target.value,
-            actual=actual,
-            at_least=kpi.at_least,
+        year_target=values.target,
+        actual=kpi.actuals.get(year),
+        rate=rating.achievement_rate(
+            baseline=values.baseline, target=values.target.value, actual=values.actual, direction=kpi.direction
         ),
+        mark=_mark(kpi, values),
         outlook=computed,
         official_label=official,
         outlook_on_plan_scale=rating.to_plan_scale(computed, scale),
@@ -151,6 +206,7 @@ class YearRow:
     actual: Decimal | None
     detail: ActualDetail | None
     mark: str
+    running_total: Decimal | None = None  # a total KPI's actuals added up since its span began
 
 
 def kpi_series(kpi: KpiValues) -> list[YearRow]:
@@ -160,21 +216,30 @@ def kpi_series(kpi: KpiValues) -> list[YearRow]:
     if not years:
         return []
     first = (kpi.baseline_year + 1) if kpi.baseline_year is not None else min(years)
-    return [
-        YearRow(
-            year=year,
-            target=year_target_for(kpi, year),
-            actual=kpi.actuals.get(year),
-            detail=kpi.actual_details.get(year),
-            mark=mark_for_year(kpi, year),
+    rows = []
+    for year in range(min(first, *years), max(years) + 1):
+        if year <= (kpi.baseline_year or 0):
+            continue
+        values = judged(kpi, year)
+        rows.append(
+            YearRow(
+                year=year,
+                target=values.target,
+                actual=kpi.actuals.get(year),
+                detail=kpi.actual_details.get(year),
+                mark=_mark(kpi, values),
+                running_total=values.actual if kpi.total_years else None,
+            )
         )
-        for year in range(min(first, *years), max(years) + 1)
-        if year > (kpi.baseline_year or 0)
-    ]
+    return rows
 
 
 def trend_line(kpi: KpiValues) -> list[tuple[int, Decimal]]:
-    """The least-squares trend the outlook uses, from the baseline year to the target year."""
+    """The least-squares trend the outlook uses, from the baseline year to the target year.
+
+    Empty for a total KPI: its single-year actuals are not on the scale of its totals."""
+    if kpi.total_years:
+        return []
     points = sorted((year, value) for year, value in kpi.actuals.items() if value is not None)
     if kpi.baseline is not None and kpi.baseline_year is not None:
         points = [(kpi.baseline_year, kpi.baseline), *points]

@@ -6,8 +6,14 @@ those of DOMAIN.md:
 * rate = (actual − baseline) / (year target − baseline), for increasing and decreasing KPIs alike;
 * mark ○ rate ≥ 1, △ 0.7 ≤ rate < 1, × rate < 0.7, - no actual; maintain-type targets
   (target equals the baseline, 以上, 維持) are ○ when met in the KPI's direction, else ×;
+* a target on the far side of the baseline from the KPI's direction (an increasing KPI whose
+  target is below its baseline: 小郡's 人口の社会増, 1,070人 then, 740人 aimed for) is a floor to
+  stay at or beyond, judged like a maintain-type target: a rate from the baseline would call an
+  actual far below the target ○ (−236人 gave 494.7%), so there is no rate, only met (○) or not (×);
 * a year's target is the stated one, else the straight line from the baseline to the final target;
-* outlook A already met, B/C/D/E by the rate the least-squares trend projects to the target year.
+* outlook A already met, B/C/D/E by the rate the least-squares trend projects to the target year;
+* a KPI whose baseline and target are totals over N years (``total_years``; its actuals are single
+  years) is judged on running totals: see :func:`total_standing` and :func:`total_outlook`.
 """
 
 from __future__ import annotations
@@ -44,15 +50,32 @@ def _check_direction(direction: str) -> None:
         raise ValueError(f"unknown direction {direction!r}")
 
 
-def achievement_rate(*, baseline: Number | None, target: Number | None, actual: Number | None) -> Decimal | None:
+def achievement_rate(
+    *, baseline: Number | None, target: Number | None, actual: Number | None, direction: str | None = None
+) -> Decimal | None:
     """(actual − baseline) / (target − baseline); None when it is undefined.
 
-    Undefined when a value is missing or when the target equals the baseline (maintain-type).
+    Undefined when a value is missing, when the target equals the baseline (maintain-type), or,
+    given the KPI's ``direction``, when the target lies against it (:func:`target_against_direction`).
     """
     baseline, target, actual = as_decimal(baseline), as_decimal(target), as_decimal(actual)
     if baseline is None or target is None or actual is None or target == baseline:
         return None
+    if direction is not None and target_against_direction(direction=direction, baseline=baseline, target=target):
+        return None
     return (actual - baseline) / (target - baseline)
+
+
+def target_against_direction(*, direction: str, baseline: Number | None, target: Number | None) -> bool:
+    """Whether the target lies on the far side of the baseline from the KPI's direction.
+
+    An increasing KPI aiming below its baseline (or a decreasing one aiming above it) sets a floor
+    (a ceiling) to stay within, not a distance to cover: it is judged met or not, like 以上.
+    """
+    baseline, target = as_decimal(baseline), as_decimal(target)
+    if baseline is None or target is None:
+        return False
+    return (direction == INCREASE and target < baseline) or (direction == DECREASE and target > baseline)
 
 
 def meets_target(*, direction: str, target: Number, actual: Number) -> bool:
@@ -65,11 +88,13 @@ def meets_target(*, direction: str, target: Number, actual: Number) -> bool:
 
 
 def is_maintain_type(*, direction: str, baseline: Number | None, target: Number | None, at_least: bool = False) -> bool:
-    """Maintain-type targets (維持, 以上, or a target equal to the baseline) are met or not, no rate."""
+    """Maintain-type targets (維持, 以上, a target equal to the baseline, or one against the KPI's
+    direction) are met or not, no rate."""
     return (
         direction == MAINTAIN
         or at_least
         or (baseline is not None and target is not None and as_decimal(baseline) == as_decimal(target))
+        or target_against_direction(direction=direction, baseline=baseline, target=target)
     )
 
 
@@ -214,6 +239,118 @@ def outlook(
     if target == reference:
         return "B" if meets_target(direction=direction, target=target, actual=projected) else "E"
     return outlook_for_rate((projected - reference) / (target - reference))
+
+
+# --- totals over several years (小郡's 人口の社会増: H27～R1 1,070人, target R2～R6 740人) --------------
+
+
+def total_span(*, target_year: int | None, total_years: int | None) -> range | None:
+    """The years a total target covers: the ``total_years`` years ending at the target year."""
+    if target_year is None or not total_years:
+        return None
+    return range(target_year - total_years + 1, target_year + 1)
+
+
+def running_total(*, actuals: Mapping[int, Number | None], span: range, year: int) -> Decimal | None:
+    """The sum of the actuals from the span's first year to ``year``.
+
+    None when ``year`` lies outside the span or any year so far has no actual (the total is unknown).
+    """
+    if year not in span:
+        return None
+    values = [as_decimal(actuals.get(each)) for each in range(span.start, year + 1)]
+    if any(value is None for value in values):
+        return None
+    return sum(values, Decimal(0))
+
+
+@dataclass(frozen=True)
+class TotalStanding:
+    """How a year of a total KPI is judged: its running total against the prorated totals."""
+
+    running_total: Decimal | None
+    target: Decimal | None  # the final total × years elapsed / total years
+    baseline: Decimal | None  # the baseline total × years elapsed / total years (the same pace)
+
+
+def total_standing(
+    *,
+    year: int,
+    baseline: Number | None,
+    target: Number | None,
+    target_year: int | None,
+    total_years: int | None,
+    actuals: Mapping[int, Number | None],
+    stated: Mapping[int, Number | None] | None = None,
+    cumulative: bool = False,
+) -> TotalStanding:
+    """The rule for a KPI whose baseline and target are totals over N years (DOMAIN.md: "compared
+    with the sum of the actuals over the same span"):
+
+    the target's span is the N years ending at the target year; in its k-th year the running total
+    (the actuals of the span's first k years added up) is compared with the target prorated to k
+    years (target × k / N), measured from the baseline prorated the same way (baseline × k / N: the
+    pace of the baseline's own N years). A stated yearly target is taken as that year's running-total
+    target. A ``cumulative`` KPI's actuals are already running totals (`累計`): the year's actual is
+    its running total. Outside the span there is nothing to judge.
+
+    小郡 R5 (k = 4): 210 − 69 + 665 − 236 = 570人 against 740 × 4/5 = 592人: not met.
+    """
+    span = total_span(target_year=target_year, total_years=total_years)
+    if span is None or year not in span:
+        return TotalStanding(None, None, None)
+    share = Decimal(year - span.start + 1) / Decimal(len(span))
+    stated_value = (stated or {}).get(year)
+    target = as_decimal(stated_value) if stated_value is not None else as_decimal(target)
+    baseline = as_decimal(baseline)
+    return TotalStanding(
+        running_total=(
+            as_decimal(actuals.get(year)) if cumulative else running_total(actuals=actuals, span=span, year=year)
+        ),
+        target=None if target is None else target if stated_value is not None else target * share,
+        baseline=None if baseline is None else baseline * share,
+    )
+
+
+def total_outlook(
+    *,
+    direction: str,
+    baseline: Number | None,
+    target: Number | None,
+    target_year: int | None,
+    total_years: int | None,
+    actuals: Mapping[int, Number | None],
+    at_least: bool = False,
+    cumulative: bool = False,
+) -> str:
+    """Will a total over N years reach its target? A–E or - (the outlook rule for totals).
+
+    The span's measured actuals so far are added up (a ``cumulative`` KPI's latest actual is that
+    sum already); A when that total already meets the target
+    (a decreasing total only once the span is over, as later years can only add to it). Otherwise
+    the pace so far is carried over the whole span (total × N / years measured) and graded like a
+    projection: B (rate ≥ 1), C (≥ 0.7), D (> 0), E; maintain-type only B or E.
+    """
+    _check_direction(direction)
+    span = total_span(target_year=target_year, total_years=total_years)
+    if span is None or target is None:
+        return "-"
+    measured = [as_decimal(actuals[year]) for year in span if actuals.get(year) is not None]
+    if not measured:
+        return "-"
+    target, baseline = as_decimal(target), as_decimal(baseline)
+    if cumulative:
+        latest = max(year for year in span if actuals.get(year) is not None)
+        total, elapsed = measured[-1], latest - span.start + 1
+    else:
+        total, elapsed = sum(measured, Decimal(0)), len(measured)
+    complete = elapsed == len(span)
+    if (direction != DECREASE or complete) and meets_target(direction=direction, target=target, actual=total):
+        return "A"
+    projected = total * Decimal(len(span)) / Decimal(elapsed)
+    if baseline is None or is_maintain_type(direction=direction, baseline=baseline, target=target, at_least=at_least):
+        return "B" if meets_target(direction=direction, target=target, actual=projected) else "E"
+    return outlook_for_rate((projected - baseline) / (target - baseline))
 
 
 @dataclass(frozen=True)

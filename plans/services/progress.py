@@ -20,7 +20,7 @@ from django.db import transaction
 from plans import selectors
 from plans.choices import TallyScope
 from plans.models import Kpi, KpiYearProgress, Plan, PrintedTally, ProgressTally, ProgressView, RatingLabel
-from plans.rules import rating
+from plans.rules import notation, rating
 
 # Re-exported until the modules that import them from here import them from plans.rules.progress.
 from plans.rules.progress import (  # noqa: F401
@@ -73,6 +73,17 @@ def kpi_values(kpi) -> KpiValues:
             actual.year: ActualDetail(actual.raw, actual.status, actual.is_preliminary, actual.note)
             for actual in kpi.actuals.all()
         },
+        total_years=kpi.total_years,
+        cumulative=kpi.is_cumulative,
+        baseline_year_assumed=kpi.baseline_year_assumed,
+        places=notation.written_places(
+            [
+                kpi.baseline_raw,
+                kpi.target_raw,
+                *(target.raw for target in kpi.yearly_targets.all()),
+                *(actual.raw for actual in kpi.actuals.all()),
+            ]
+        ),
     )
 
 

@@ -26,9 +26,9 @@ def era(year):
 
 
 @register.filter
-def number(value):
-    """Decimal('16507.000000') -> `16,507`; None -> `-`."""
-    return format_number(value)
+def number(value, places=None):
+    """Decimal('16507.000000') -> `16,507`; None -> `-`; ``value|number:kpi.places`` at the KPI's precision."""
+    return format_number(value, places)
 
 
 @register.filter

@@ -29,11 +29,13 @@ def kpi_year(year, fiscal=True):
 
 
 @register.simple_tag
-def quantity(value, unit="", at_least=False):
-    """16507 and 人 -> `16,507人`, with `以上` for an at-least target; `-` for no value."""
+def quantity(value, unit="", at_least=False, places=None):
+    """16507 and 人 -> `16,507人`, with `以上` for an at-least target; `-` for no value.
+
+    ``places`` is the KPI's precision (``KpiValues.places``): 17958.67 of a KPI in whole 人 is `17,959人`."""
     if value is None:
         return "-"
-    return f"{format_number(value)}{unit}{'以上' if at_least else ''}"
+    return f"{format_number(value, places)}{unit}{'以上' if at_least else ''}"
 
 
 @register.filter

@@ -67,7 +67,7 @@ def test_the_plan_document_is_the_one_export_plan_writes(client, seed, slug, cap
 def test_document_values_are_numbers_or_null_with_the_raw_text_beside(client, seed):
     document = client.get("/api/v1/plans/kurume-strategy-1/").json()
     kpi = next(item for item in document["kpis"] if item["name"] == "住みたいと思う市民の割合")
-    assert kpi["baseline"] == {"year": 2014, "value": 75.4, "raw": "75.4%"}
+    assert kpi["baseline"] == {"year": 2014, "year_assumed": False, "value": 75.4, "raw": "75.4%"}
     actual = next(item for item in kpi["actuals"] if item["year"] == 2016)
     assert actual["value"] == 76.4 and actual["raw"].endswith("76.4%") and actual["mark"] == "×"
     pending = [item for kpi in document["kpis"] for item in kpi["actuals"] if item["status"] == "pending"]

@@ -79,7 +79,7 @@ def test_export_plan_json_command_prints_the_document(seed, capsys):
     assert document["slug"] == "kurume-strategy-1"
     assert document["counts"] == {"goals": 5, "directions": 12, "projects": 16, "kpis": 8, "actuals": 19}
     kpi = next(kpi for kpi in document["kpis"] if kpi["name"].startswith("基準年を上回る"))
-    assert kpi["baseline"] == {"year": 2014, "value": 16507, "raw": "16,507人"}
+    assert kpi["baseline"] == {"year": 2014, "year_assumed": False, "value": 16507, "raw": "16,507人"}
     assert kpi["target"]["raw"] == "16,507人以上"
     assert [(a["year"], a["value"], a["mark"]) for a in kpi["actuals"]] == [
         (2015, 16639, "○"),

@@ -79,8 +79,9 @@ def test_goal_page_shows_each_kpi_with_baseline_target_latest_actual_mark_and_ou
     html = page(client, "/plans/kurume-strategy-1/goals/3/")
     assert "子育てしやすいと思う市民の割合" in html
     assert "70.8%" in html and "H26年度 (2014)" in html  # baseline and its year
-    assert "80%" in html and "R元年度 (2019)" in html  # target and its year (FY2019 = H31 = R元)
-    assert "78%" in html and "H29年度 (2017)" in html  # latest actual with its year
+    # Values at the KPI's precision: written 70.8% and 80.0%, so the actual 78% shows as 78.0%.
+    assert "80.0%" in html and "R元年度 (2019)" in html  # target and its year (FY2019 = H31 = R元)
+    assert "78.0%" in html and "H29年度 (2017)" in html  # latest actual with its year
     assert "進捗度" in html and "達成見込み" in html
     assert 'data-label="最新の実績値"' in html  # the table turns into cards on a phone
     assert reverse("plans:kpi-detail", args=["kurume-strategy-1", "G3-1"]) in html
@@ -121,7 +122,7 @@ def test_kpi_page_links_to_the_kpi_that_continues_it_in_the_next_plan(client, se
 def test_kpi_page_works_without_javascript_and_loads_plotly_lazily(client, seed):
     html = page(client, "/plans/kurume-strategy-1/kpis/G3-1/")
     table = html[html.index("<table") : html.index("</table>")]
-    assert "78%" in table and "H29年度 (2017)" in table  # the numbers are in the HTML, not drawn by a script
+    assert "78.0%" in table and "H29年度 (2017)" in table  # the numbers are in the HTML, not drawn by a script
     assert re.search(
         r'<script src="/static/js/charts.js" data-plotly="/static/vendor/plotly-basic-4.1.1.min.js" defer>', html
     )

@@ -18,7 +18,7 @@ from plans.models import (
     Project,
     ProjectReview,
 )
-from plans.services.progress import kpi_values, mark_for_year, plan_progress
+from plans.services.progress import kpi_values, mark_for_value, mark_for_year, plan_progress
 from workbooks.plan_export import plan_rows
 from workbooks.seeds import transcribed_rows
 
@@ -265,9 +265,16 @@ def test_zenkoku_heikin_ijou_is_an_at_least_target_in_words(seed, client):
 
 def test_maintain_target_in_words_is_readable_and_keeps_its_printed_marks(seed):
     kpi = Kpi.objects.get(plan__slug="kurume-strategy-1", code="G5-1")
-    assert (kpi.target_raw, kpi.target_value, kpi.target_at_least) == ("滞在人口を維持", None, False)
+    # 滞在人口を維持: stored as the baseline (241,724人), direction maintain; the words stay as printed.
+    assert (kpi.target_raw, kpi.target_value, kpi.target_at_least) == ("滞在人口を維持", kpi.baseline_value, False)
+    assert (kpi.baseline_value, kpi.direction) == (Decimal("241724"), "maintain")
+    assert {target.value for target in kpi.yearly_targets.all()} == {Decimal("241724")}
     row = next(row for row in transcribed_rows()["kurume-strategy-1"]["kpis"] if row["code"] == "G5-1")
     assert row["keep_unreadable"] == ""
+    # The maintain rule: H28 240,014人 is below 241,724人: ×, as printed; a year at the level is ○.
+    values = kpi_values(kpi)
+    assert mark_for_year(values, 2016) == "×"
+    assert mark_for_value(values, 2016, Decimal("241724")) == "○"
 
 
 def test_part_of_a_whole_baseline_is_read_as_the_part(seed):

@@ -4,7 +4,16 @@ from decimal import Decimal
 
 import pytest
 
-from plans.rules.notation import format_year, normalize_text, parse_era_month, parse_era_year, parse_value, parse_year
+from plans.rules.notation import (
+    decimal_places,
+    format_year,
+    normalize_text,
+    parse_era_month,
+    parse_era_year,
+    parse_value,
+    parse_year,
+    written_places,
+)
 
 
 @pytest.mark.parametrize(
@@ -197,3 +206,38 @@ def test_format_era_year_is_the_year_as_staff_write_it():
     assert format_era_year(2019) == "R元年度"
     assert format_era_year(2023, fiscal=False) == "R5年"
     assert parse_year(format_era_year(2017)) == 2017
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("63.0%", 1),
+        ("16,507人", 0),
+        ("17,891人", 0),
+        ("37.60%", 2),
+        ("(速報値) 81.7%", 1),
+        ("△69人", 0),
+        ("1,070人 (H27～R1)", 0),
+        ("39.3 万人", 1),
+        ("滞在人口を維持", None),
+        ("集計中", None),
+        ("", None),
+        (1.5, 1),
+        (3, 0),
+    ],
+)
+def test_decimal_places_as_written(text, places):
+    assert decimal_places(text) == places
+
+
+@pytest.mark.parametrize(
+    ("texts", "places"),
+    [
+        (["17,891人", "18,500人", "18,100人"], 0),
+        (["35.9%", "40.0%", "37.60%"], 2),
+        (["63.0%", "", None, "集計中"], 1),
+        (["全国平均以上", "-"], None),
+    ],
+)
+def test_a_kpi_precision_is_the_most_places_its_values_are_written_with(texts, places):
+    assert written_places(texts) == places

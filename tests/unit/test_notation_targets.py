@@ -27,10 +27,29 @@ def test_a_target_with_a_number_reads_as_a_value():
     assert parse_target("16,507人以上") == parse_value("16,507人以上")
 
 
-@pytest.mark.parametrize("text", ["目標を達成", "以上", "維持", "R7に100人以上", "=A1以上", "\t全国平均以上"])
+@pytest.mark.parametrize("text", ["目標を達成", "以上", "R7に100人以上", "=A1以上", "=維持", "\t全国平均以上"])
 def test_what_is_not_a_target_in_words_raises_value_error(text):
     with pytest.raises(ValueError):
         parse_target(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("滞在人口を維持", None, ""),
+        ("維持", None, ""),
+        ("241,724人を維持", Decimal("241724"), "人"),
+        ("２４１，７２４人 維持", Decimal("241724"), "人"),
+    ],
+)
+def test_a_target_written_iji_is_a_maintain_target(text, value, unit):
+    parsed = parse_target(text)
+    assert (parsed.maintain, parsed.value, parsed.unit, parsed.raw) == (True, value, unit, text)
+
+
+@pytest.mark.parametrize("text", ["16,507人以上", "全国平均以上", "740人"])
+def test_other_targets_are_not_maintain_targets(text):
+    assert parse_target(text).maintain is False
 
 
 def test_a_value_is_never_in_words():
