@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from plans.choices import ActualStatus, Mark
 from plans.presentation import format_number, short_title
-from plans.rules.notation import format_era_year
+from plans.rules.notation import format_era_year, format_year
 from plans.services.progress import KpiValues, kpi_series, trend_line
 
 COLOURS = {
@@ -22,6 +22,9 @@ COLOURS = {
     "trend": "#8a5300",
 }
 FONT = "Noto Sans CJK JP, Noto Sans JP, sans-serif"
+# Titles start at the left of the plot, at the top of the figure: the toolbar (modebar) sits at
+# the top right and, shown only on hover or a tap (static/js/charts.js), never covers a title.
+TITLE_PLACE = {"x": 0, "xref": "paper", "xanchor": "left", "y": 0.98, "yref": "container", "yanchor": "top"}
 
 
 def _number(value: Decimal | None):
@@ -107,16 +110,17 @@ def kpi_figure(kpi: KpiValues) -> dict:
     return {
         "data": traces,
         "layout": {
-            "title": {"text": f"{kpi.name}{unit}", "font": {"size": 15}},
+            "title": {"text": f"{kpi.name}{unit}", "font": {"size": 15}, **TITLE_PLACE},
             "font": {"family": FONT},
             "xaxis": {
                 "tickvals": years,
                 "ticktext": [format_era_year(year, fiscal=kpi.fiscal) for year in years],
                 "title": {"text": "年度" if kpi.fiscal else "年"},
             },
-            "yaxis": {"title": {"text": kpi.unit}, "rangemode": "tozero" if (kpi.baseline or 0) >= 0 else "normal"},
+            # Not forced to 0: a KPI moving between 75% and 78% shows its movement, with a little room.
+            "yaxis": {"title": {"text": kpi.unit}, "rangemode": "normal", "automargin": True, "zeroline": False},
             "legend": {"orientation": "h", "y": -0.25},
-            "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
+            "margin": {"l": 50, "r": 20, "t": 60, "b": 80},
             "annotations": annotations,
         },
     }
@@ -127,15 +131,15 @@ def describe_kpi(kpi: KpiValues) -> str:
     series = [row for row in kpi_series(kpi) if row.actual is not None]
     parts = [f"{kpi.name}の推移。"]
     if kpi.baseline is not None and kpi.baseline_year is not None:
-        baseline_year = format_era_year(kpi.baseline_year, fiscal=kpi.fiscal)
+        baseline_year = format_year(kpi.baseline_year, fiscal=kpi.fiscal)
         parts.append(f"基準値は{baseline_year}の{format_number(kpi.baseline)}{kpi.unit}、")
     if kpi.target is not None and kpi.target_year is not None:
         parts.append(
-            f"目標値は{format_era_year(kpi.target_year, fiscal=kpi.fiscal)}に{format_number(kpi.target)}{kpi.unit}。"
+            f"目標値は{format_year(kpi.target_year, fiscal=kpi.fiscal)}に{format_number(kpi.target)}{kpi.unit}。"
         )
     if series:
         latest = series[-1]
-        when = format_era_year(latest.year, fiscal=kpi.fiscal)
+        when = format_year(latest.year, fiscal=kpi.fiscal)
         parts.append(f"最新の実績値は{when}の{format_number(latest.actual)}{kpi.unit}（進捗度 {latest.mark}）。")
     else:
         parts.append("実績値はまだありません。")
@@ -194,7 +198,7 @@ def goal_marks_figure(goal) -> dict:
         "layout": {
             "barmode": "stack",
             "font": {"family": FONT},
-            "title": {"text": _("Marks by policy direction"), "font": {"size": 15}, "y": 0.98, "yanchor": "top"},
+            "title": {"text": _("Marks by policy direction"), "font": {"size": 15}, **TITLE_PLACE},
             "xaxis": {
                 "title": {"text": _("Number of KPIs")},
                 "dtick": 1 if max((sum(c.values()) for c in counts), default=0) <= 12 else None,
@@ -234,7 +238,7 @@ def plan_marks_figure(marks_over_years, *, fiscal: bool = True) -> dict:
         "layout": {
             "barmode": "stack",
             "font": {"family": FONT},
-            "title": {"text": _("Marks over the years"), "font": {"size": 15}},
+            "title": {"text": _("Marks over the years"), "font": {"size": 15}, **TITLE_PLACE},
             "xaxis": {"type": "category"},
             "yaxis": {"title": {"text": _("Number of KPIs")}},
             "legend": {"orientation": "h", "y": -0.15, "traceorder": "normal"},
@@ -338,7 +342,7 @@ def lineage_figure(lineage) -> dict:
     return {
         "data": traces,
         "layout": {
-            "title": {"text": lineage.name + (f" ({unit})" if unit else ""), "font": {"size": 15}},
+            "title": {"text": lineage.name + (f" ({unit})" if unit else ""), "font": {"size": 15}, **TITLE_PLACE},
             "font": {"family": FONT},
             "xaxis": {"tickvals": years, "ticktext": [format_era_year(year, fiscal=fiscal) for year in years]},
             "yaxis": {"title": {"text": unit}},
@@ -400,13 +404,15 @@ def comparison_figure(comparison) -> dict:
     years = comparison.years
     unit = comparison.series[0].units[0] if by_value and comparison.series and comparison.series[0].units else ""
     layout = {
-        "title": {"text": comparison.label, "font": {"size": 15}},
+        "title": {"text": comparison.label, "font": {"size": 15}, **TITLE_PLACE},
         "font": {"family": FONT},
         "xaxis": {"tickvals": years, "ticktext": [format_era_year(year, fiscal=True) for year in years]},
-        "yaxis": {"title": {"text": unit if by_value else _("Index (first value = 100)")}},
-        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 50 + 24 * len(comparison.series)},
-        "height": 400 + 24 * len(comparison.series),
+        "yaxis": {"title": {"text": unit if by_value else _("Index (first value = 100)")}, "rangemode": "normal"},
+        # The legend sits at the foot of the figure, in a bottom margin sized for one line per
+        # series (series names are long), so it never spills over the table that follows.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0, "yanchor": "bottom"},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 70 + 26 * len(comparison.series)},
+        "height": 420 + 26 * len(comparison.series),
     }
     if not by_value:
         layout["shapes"] = [

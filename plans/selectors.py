@@ -58,6 +58,36 @@ def stored_progress(plan_id: int, *, year: int, public: bool = False) -> QuerySe
     return KpiYearProgress.objects.filter(plan_id=plan_id, view=view, year=year)
 
 
+def kpi_years_with_data(
+    kpi_id: int, *, plan_id: int, target_year: int | None, public: bool = False
+) -> QuerySet[KpiYearProgress]:
+    """A KPI's stored years that say something (one query): an actual (a value, or a written
+    record such as 集計中), a stated target, or a target between the baseline and the final target
+    year. The public and the staff KPI pages list these years, so both list the same ones."""
+    view = ProgressView.PUBLIC if public else ProgressView.STAFF
+    written = visible_actuals(plan_id, public=public).filter(kpi_id=kpi_id).values("year")
+    has_data = Q(actual__isnull=False) | Q(target_stated=True) | Q(year__in=written)
+    if target_year is not None:
+        has_data |= Q(target__isnull=False, year__lte=target_year)
+    return KpiYearProgress.objects.filter(kpi_id=kpi_id, view=view).filter(has_data).order_by("year")
+
+
+def latest_stored_actuals(plan_id: int, *, year: int, public: bool = False) -> dict[int, KpiYearProgress]:
+    """Each KPI's latest stored year with an actual, up to ``year`` (one query, whatever the
+    number of KPIs): the latest actual a card shows beside the stored mark and outlook."""
+    rows = (
+        KpiYearProgress.objects.filter(
+            plan_id=plan_id,
+            view=ProgressView.PUBLIC if public else ProgressView.STAFF,
+            year__lte=year,
+            actual__isnull=False,
+        )
+        .only("kpi_id", "year", "actual", "mark", "rate")
+        .order_by("kpi_id", "year")
+    )
+    return {row.kpi_id: row for row in rows}  # ordered by year: the latest one stays
+
+
 def progress_years(plan: Plan) -> range:
     """The years whose progress is stored for every KPI of ``plan``: its own years, and any year
     one of its KPIs has a baseline after, a target or an actual for (two queries)."""

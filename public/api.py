@@ -20,7 +20,8 @@ from pydantic import Field
 from plans.models import Plan
 from public import opendata
 from public.caching import public_cache
-from public.search import MAX_QUERY_LENGTH, search_kpis
+from public.search import MAX_QUERY_LENGTH, search_goals, search_kpis
+from workbooks.plan_export import json_number
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 Number = int | float | None
@@ -108,8 +109,8 @@ class ProjectOut(Schema):
 
 class Baseline(Schema):
     year: int | None
-    value: Number
     year_assumed: bool  # no year printed: the year before the plan starts
+    value: Number
     raw: str
 
 
@@ -162,8 +163,8 @@ class KpiOut(Schema):
     department: str | None
     baseline: Baseline
     target: Target
-    yearly_targets: list[YearlyTargetOut]
     total_years: int | None  # baseline and target are totals over this many years
+    yearly_targets: list[YearlyTargetOut]
     actuals: list[ActualOut]
     outlook: OutlookLabel
     official_rating: str | None
@@ -202,11 +203,27 @@ class SearchResult(Schema):
     name: str
     unit: str
     url: str
+    year: int | None = Field(description="The plan's latest published year with an actual (of mark and outlook)")
+    mark: MarkLabel | None = Field(description="The stored progress mark in `year` (null: nothing published)")
+    outlook: OutlookLabel | None = Field(description="The stored outlook as of `year`")
+    latest_year: int | None = Field(description="The latest published year with an actual, up to `year`")
+    latest_actual: Number = Field(description="That year's actual")
+
+
+class GoalResult(Schema):
+    plan: str
+    plan_title: str
+    municipality: str
+    number: int
+    label: str
+    title: str
+    url: str
 
 
 class SearchResults(Schema):
     query: str
     results: list[SearchResult]
+    goals: list[GoalResult] = Field(description="Goals whose title contains every word of the query")
 
 
 class Error(Schema):
@@ -266,7 +283,9 @@ def find_kpis(
         example="子育て",
     ),
 ):
-    """KPIs of every plan whose name contains every word of `q` (after NFKC normalisation)."""
+    """KPIs of every plan whose name contains every word of `q` (after NFKC normalisation), each with
+    its stored mark and outlook in its plan's latest published year and its latest published actual;
+    and the goals whose title contains them."""
     return {
         "query": q,
         "results": [
@@ -278,7 +297,33 @@ def find_kpis(
                 "name": hit.entry.name,
                 "unit": hit.entry.unit,
                 "url": reverse("plans:kpi-detail", kwargs={"slug": hit.entry.plan_slug, "code": hit.entry.code}),
+                **_standing(hit.standing),
             }
             for hit in search_kpis(q)
         ],
+        "goals": [
+            {
+                "plan": goal.plan_slug,
+                "plan_title": goal.plan_title,
+                "municipality": goal.municipality,
+                "number": goal.number,
+                "label": goal.label,
+                "title": goal.title,
+                "url": reverse("plans:goal-detail", kwargs={"slug": goal.plan_slug, "number": goal.number}),
+            }
+            for goal in search_goals(q)
+        ],
+    }
+
+
+def _standing(standing) -> dict:
+    """A search hit's stored mark, outlook and latest actual (all null when nothing is published)."""
+    if standing is None:
+        return {"year": None, "mark": None, "outlook": None, "latest_year": None, "latest_actual": None}
+    return {
+        "year": standing.year,
+        "mark": standing.mark,
+        "outlook": standing.outlook,
+        "latest_year": standing.latest_year,
+        "latest_actual": json_number(standing.latest_actual),
     }

@@ -7,6 +7,8 @@ municipality code, as open data catalogues do.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 
@@ -46,3 +48,17 @@ def download_json(request, slug):
     response = JsonResponse(opendata.public_document(plan.slug), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="{file_name(plan, "plan.json")}"'
     return response
+
+
+def example_columns(slug: str) -> list[opendata.CsvColumn]:
+    """The CSV columns with this plan's own example: the row of a real KPI in the plan's latest
+    published year with a measured actual (a goal's numerical target first), else the generic
+    examples. The same rows the CSV holds (``opendata.plan_csv_rows``), so the example is what
+    the file says."""
+    rows = [row for row in opendata.plan_csv_rows(slug) if row.get("actual") not in (None, "")]
+    if not rows:
+        return list(opendata.CSV_COLUMNS)
+    latest = max(int(row["year"]) for row in rows)
+    in_year = [row for row in rows if int(row["year"]) == latest]
+    row = next((row for row in in_year if row.get("goal_number")), in_year[0])
+    return [replace(column, example=str(row.get(column.key, ""))) for column in opendata.CSV_COLUMNS]

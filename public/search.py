@@ -10,14 +10,21 @@ Both the query and the names are normalised the same way before comparing:
   separated by spaces must all occur.
 
 Pure functions over plain values; ``search_kpis`` loads the names in one query (a few thousand
-KPIs at most) and normalises in Python, so SQLite and PostgreSQL behave alike.
+KPIs at most) and normalises in Python, so SQLite and PostgreSQL behave alike; ``standings``
+then reads each hit's stored mark, outlook and latest actual (``KpiYearProgress``, citizens'
+view) in three queries whatever the number of hits. ``search_goals`` finds goals by title.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max, Q
+
+from plans.models import Goal, Kpi, KpiYearProgress, ProgressView
 
 MAX_QUERY_LENGTH = 100
 _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
@@ -102,12 +109,28 @@ class SearchEntry:
     name: str
     unit: str = ""
     context: str = ""  # the goal, direction or package it belongs to, as shown under the name
+    kpi_id: int | None = None
+    plan_id: int | None = None
+    fiscal: bool = True
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A KPI's stored standing, as its goal page's card shows it: the mark and outlook of the
+    plan's latest published year with data, and the latest published actual up to it."""
+
+    year: int
+    mark: str
+    outlook: str
+    latest_year: int | None = None
+    latest_actual: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class SearchHit:
     entry: SearchEntry
     pieces: list[Piece]
+    standing: Standing | None = field(default=None, compare=False)
 
 
 def matches(terms: Sequence[str], name: str) -> bool:
@@ -129,8 +152,6 @@ def find(query: str, entries: Iterable[SearchEntry]) -> list[SearchHit]:
 
 def search_entries() -> list[SearchEntry]:
     """Every KPI of every plan, as search entries (one query)."""
-    from plans.models import Kpi
-
     kpis = Kpi.objects.select_related("plan__municipality", "goal", "policy_direction__goal", "package").order_by(
         "plan__municipality__code", "plan__first_year", "plan__slug", "order", "id"
     )
@@ -153,13 +174,82 @@ def search_entries() -> list[SearchEntry]:
                 name=kpi.name,
                 unit=kpi.unit,
                 context=context.strip(),
+                kpi_id=kpi.pk,
+                plan_id=kpi.plan_id,
+                fiscal=kpi.year_kind != "calendar",
             )
         )
     return entries
 
 
+def standings(kpi_ids: Iterable[int]) -> dict[int, Standing]:
+    """The stored public standing of these KPIs (three queries, whatever their number): each
+    plan's latest published year with an actual, the KPIs' rows of that year, their latest
+    rows with an actual. A plan with nothing published gives its KPIs no standing."""
+    kpi_ids = list(kpi_ids)
+    if not kpi_ids:
+        return {}
+    rows = KpiYearProgress.objects.filter(view=ProgressView.PUBLIC, kpi_id__in=kpi_ids).order_by()
+    measured = rows.filter(actual__isnull=False)
+    years = dict(measured.values("plan_id").annotate(latest=Max("year")).values_list("plan_id", "latest"))
+    if not years:
+        return {}
+    shown = Q()
+    for plan_id, year in years.items():
+        shown |= Q(plan_id=plan_id, year=year)
+    latest = {
+        kpi_id: (year, actual)
+        for kpi_id, year, actual in measured.order_by("kpi_id", "year").values_list("kpi_id", "year", "actual")
+    }  # ordered by year: the latest stays
+    return {
+        kpi_id: Standing(year, mark, outlook, *latest.get(kpi_id, (None, None)))
+        for kpi_id, year, mark, outlook in rows.filter(shown).values_list("kpi_id", "year", "mark", "outlook")
+    }
+
+
 def search_kpis(query: str) -> list[SearchHit]:
-    """KPIs of every plan whose name matches ``query`` (see the module docstring)."""
+    """KPIs of every plan whose name matches ``query`` (see the module docstring), each with its
+    stored standing."""
     if not query_terms(query):
         return []
-    return find(query, search_entries())
+    hits = find(query, search_entries())
+    found = standings(hit.entry.kpi_id for hit in hits if hit.entry.kpi_id is not None)
+    return [SearchHit(hit.entry, hit.pieces, found.get(hit.entry.kpi_id)) for hit in hits]
+
+
+@dataclass(frozen=True)
+class GoalHit:
+    plan_slug: str
+    plan_title: str
+    municipality: str
+    number: int
+    label: str  # 基本目標1, 分野2 …
+    title: str
+    pieces: list[Piece]
+
+
+def search_goals(query: str) -> list[GoalHit]:
+    """Goals of every plan whose title (or its label and number, 「基本目標2」) contains every
+    word of ``query`` (one query)."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    goals = Goal.objects.select_related("plan__municipality").order_by(
+        "plan__municipality__code", "plan__first_year", "plan__slug", "number"
+    )
+    hits = []
+    for goal in goals:
+        label = f"{goal.kind_label}{goal.number}"
+        if matches(terms, f"{label} {goal.title}"):
+            hits.append(
+                GoalHit(
+                    plan_slug=goal.plan.slug,
+                    plan_title=goal.plan.title,
+                    municipality=goal.plan.municipality.name,
+                    number=goal.number,
+                    label=label,
+                    title=goal.title,
+                    pieces=highlight(goal.title, terms),
+                )
+            )
+    return hits

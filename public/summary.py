@@ -22,6 +22,7 @@ from plans.rules.tallies import Tally, tally
 from plans.services.progress import (
     KpiProgress,
     KpiValues,
+    StoredYear,
     YearRow,
     evaluate_kpi,
     kpi_series,
@@ -123,6 +124,110 @@ def kpi_table(kpi: KpiValues, *, scale: Iterable[ScaleLabel] = rating.DEFAULT_SC
             official_label=kpi.official_outlooks.get(row.year, ""),
         )
         for row in kpi_years(kpi)
+    ]
+
+
+# --- one KPI, from its stored progress ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiCard:
+    """A KPI on a goal or plan page in the year the page shows: the stored mark and outlook of
+    that year (what the page's tally counts) and the latest stored actual up to that year (whose
+    actuals that outlook was computed from)."""
+
+    kpi: KpiValues
+    year: int
+    mark: str
+    outlook: str
+    official_label: str
+    official_year: int | None
+    disagrees: bool
+    latest: YearRow | None
+
+    @property
+    def latest_is_earlier(self) -> bool:
+        return self.latest is not None and self.latest.year != self.year
+
+
+def kpi_card(item: KpiProgress, latest=None) -> KpiCard:
+    """The card of ``item`` (a KPI's stored standing in a year); ``latest`` is its latest stored
+    row with an actual up to that year (``selectors.latest_stored_actuals``), if it has one."""
+    kpi = item.kpi
+    if latest is None:  # no stored row with an actual: the KPI's own visible actuals up to the year
+        measured = [year for year, value in kpi.actuals.items() if value is not None and year <= item.year]
+        row = (
+            YearRow(
+                year=max(measured),
+                target=year_target_for(kpi, max(measured)),
+                actual=kpi.actuals[max(measured)],
+                detail=kpi.actual_details.get(max(measured)),
+                mark=mark_for_year(kpi, max(measured)),
+            )
+            if measured
+            else None
+        )
+    else:
+        row = YearRow(
+            year=latest.year,
+            target=rating.YearTarget(value=None, stated=False),
+            actual=latest.actual,
+            detail=kpi.actual_details.get(latest.year),
+            mark=latest.mark,
+        )
+    # The plan's own latest printed rating (小郡 rates "as of R6.4", after the last actual's year),
+    # shown beside the computed outlook with its year; it is not counted in any tally.
+    official_year = max(kpi.official_outlooks, default=None)
+    return KpiCard(
+        kpi=kpi,
+        year=item.year,
+        mark=item.mark,
+        outlook=item.outlook,
+        official_label=kpi.official_outlooks[official_year] if official_year is not None else "",
+        official_year=official_year,
+        disagrees=item.disagrees,
+        latest=row,
+    )
+
+
+def tally_of_cards(cards: Iterable[KpiCard]) -> Tally:
+    """The tally the cards add up to (the page's summary: the sum of its cards, by construction)."""
+    return tally((card.mark, card.outlook) for card in cards)
+
+
+def summarize_stored(
+    kpi: KpiValues, series: Sequence[StoredYear], *, scale: Iterable[ScaleLabel] = rating.DEFAULT_SCALE
+) -> KpiSummary:
+    """A KPI page's summary from its stored years: the latest actual, and the outlook and official
+    rating stored with the latest year that has an actual or a printed rating (so the outlook is
+    computed from the very actuals the page shows as latest)."""
+    scale = tuple(scale)
+    measured = [item for item in series if item.row.actual is not None]
+    latest = measured[-1] if measured else None
+    rated = [item for item in series if item.official_label and item.row.year in kpi.official_outlooks]
+    candidates = [item for item in (latest, rated[-1] if rated else None) if item is not None]
+    standing = max(candidates, key=lambda item: item.row.year) if candidates else None
+    if standing is None:
+        return KpiSummary(kpi, None, None, "-", rating.to_plan_scale("-", scale), "", None, False)
+    official_years = [year for year in kpi.official_outlooks if year <= standing.row.year]
+    return KpiSummary(
+        kpi=kpi,
+        latest=latest.row if latest else None,
+        latest_rate=latest.rate if latest else None,
+        outlook=standing.outlook,
+        outlook_on_plan_scale=rating.to_plan_scale(standing.outlook, scale),
+        official_label=standing.official_label,
+        official_year=max(official_years) if official_years else None,
+        disagrees=standing.disagrees,
+    )
+
+
+def stored_table(kpi: KpiValues, series: Sequence[StoredYear]) -> list[YearLine]:
+    """The rows of a KPI page's table: its stored years with data, as stored, each with the rating
+    the plan printed for that very year."""
+    return [
+        YearLine(row=item.row, rate=item.rate, official_label=kpi.official_outlooks.get(item.row.year, ""))
+        for item in series
     ]
 
 

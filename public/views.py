@@ -20,17 +20,20 @@ from plans.models import Goal, Kpi, Package, Plan, PublishedYear, RatingLabel
 from plans.params import year_param
 from plans.rules import rating
 from plans.rules.notation import format_year
-from plans.services.progress import kpi_values, plan_progress, plan_scale, plan_tallies
+from plans.services.progress import kpi_values, plan_progress, plan_scale, plan_tallies, stored_series
 from public import downloads, legend, opendata
-from public.search import MAX_QUERY_LENGTH, search_kpis
+from public.search import MAX_QUERY_LENGTH, search_goals, search_kpis
 from public.summary import (
     combined_tally,
+    kpi_card,
     kpi_table,
     municipality_groups,
     ordered_counts,
     plans_overview,
+    stored_table,
     summarize_kpi,
-    tally_of,
+    summarize_stored,
+    tally_of_cards,
 )
 
 
@@ -86,15 +89,9 @@ class PlanDetailView(PublicPageMixin, TemplateView):
         plan = get_object_or_404(
             Plan.objects.select_related("municipality").prefetch_related("partners"), slug=kwargs["slug"]
         )
-        years = sorted(set(selectors.measured_years(plan.pk, public=True)))
-        year = self.request.GET.get("year")
-        if year is not None:
-            if year_param(year) not in years:
-                raise Http404(_("No published data for that year."))
-            year = year_param(year)
-        if year is None and years:
-            year = years[-1]  # the latest published year (plan_tallies would look it up again)
-        tallies = plan_tallies(plan.pk, year, public=True)
+        years, year = _shown_year(self.request, plan.pk)
+        progress = plan_progress(plan.pk, year, public=True)
+        tallies = plan_tallies(plan.pk, public=True, progress=progress)
         goals = [
             {
                 "goal": goal,
@@ -120,12 +117,12 @@ class PlanDetailView(PublicPageMixin, TemplateView):
         )
         other_groups = []
         if other_kpis:
-            progress = plan_progress(plan.pk, tallies.year, public=True)
+            latest = selectors.latest_stored_actuals(plan.pk, year=progress.year, public=True)
             packages = {package.pk: package for package in Package.objects.filter(plan=plan)}
             groups: dict[int | None, list] = {}
             for item in progress.kpis:
                 if item.kpi.id in other_kpis:
-                    groups.setdefault(other_kpis[item.kpi.id], []).append(summarize_kpi(item.kpi, scale=progress.scale))
+                    groups.setdefault(other_kpis[item.kpi.id], []).append(kpi_card(item, latest.get(item.kpi.id)))
             other_groups = sorted(
                 ((packages.get(package_id), rows) for package_id, rows in groups.items()),
                 key=lambda group: group[0].number if group[0] else 0,
@@ -157,6 +154,18 @@ class PlanDetailView(PublicPageMixin, TemplateView):
         }
 
 
+def _shown_year(request, plan_id: int) -> tuple[list[int], int | None]:
+    """The plan's published years with a measured actual, and the one a page shows: ``?year=``
+    when it is one of them (404 otherwise), else the latest (None when nothing is published)."""
+    years = sorted(set(selectors.measured_years(plan_id, public=True)))
+    requested = request.GET.get("year")
+    if requested is None:
+        return years, years[-1] if years else None
+    if year_param(requested) not in years:
+        raise Http404(_("No published data for that year."))
+    return years, year_param(requested)
+
+
 def _goal_title(goal) -> str:
     return f"{goal.kind_label or _('Goal')}{goal.number} {goal.title}"
 
@@ -171,19 +180,22 @@ class GoalDetailView(PublicPageMixin, TemplateView):
             Goal.objects.select_related("plan__municipality"), plan__slug=kwargs["slug"], number=kwargs["number"]
         )
         plan = goal.plan
-        progress = plan_progress(plan.pk, public=True)
+        years, year = _shown_year(self.request, plan.pk)
+        progress = plan_progress(plan.pk, year, public=True)
         items = [item for item in progress.kpis if item.kpi.goal_number == goal.number]
+        latest = selectors.latest_stored_actuals(plan.pk, year=progress.year, public=True)
+        cards = [kpi_card(item, latest.get(item.kpi.id)) for item in items]
         directions = list(goal.directions.order_by("order", "id"))
         by_direction: dict[str, list] = {}
-        for item in items:
-            by_direction.setdefault(item.kpi.direction_code, []).append(summarize_kpi(item.kpi, scale=progress.scale))
+        for card in cards:
+            by_direction.setdefault(card.kpi.direction_code, []).append(card)
         sections = [(None, by_direction.get("", []))] if by_direction.get("") else []
         sections += [
             (direction, by_direction[direction.code]) for direction in directions if by_direction.get(direction.code)
         ]
         siblings = list(Goal.objects.filter(plan=plan).order_by("number").values_list("number", "kind_label", "title"))
         index = [number for number, _kind, _title in siblings].index(goal.number)
-        tally = tally_of(items)
+        tally = tally_of_cards(cards)  # the sum of the cards: the stored goal and direction tallies
         title = _goal_title(goal)
         has_data = any(value is not None for item in items for value in item.kpi.actuals.values())
         description = _(
@@ -200,6 +212,8 @@ class GoalDetailView(PublicPageMixin, TemplateView):
             "goal": goal,
             "goal_title": title,
             "progress": progress,
+            "years": years,
+            "cards": cards,
             "tally": tally,
             "has_data": has_data,
             "sections": sections,
@@ -219,7 +233,11 @@ class KpiDetailView(PublicPageMixin, TemplateView):
         kpi = get_object_or_404(selectors.kpis_with_values(plan.pk, public=True), code=kwargs["code"])
         values = kpi_values(kpi)
         scale = plan_scale(plan.pk)
-        summary = summarize_kpi(values, scale=scale)
+        series = stored_series(values, plan_id=plan.pk, public=True)
+        if series:
+            summary, table = summarize_stored(values, series, scale=scale), stored_table(values, series)
+        else:  # nothing stored (data not written through the services): what the rules say
+            summary, table = summarize_kpi(values, scale=scale), kpi_table(values, scale=scale)
         official = None
         if summary.official_year is not None:
             official = next(
@@ -258,7 +276,7 @@ class KpiDetailView(PublicPageMixin, TemplateView):
             "official": official,
             "official_meaning": next((label.meaning for label in scale if label.label == summary.official_label), ""),
             "year_kind": kpi.year_kind,
-            "table": kpi_table(values, scale=scale),
+            "table": table,
             "figure": charts.kpi_figure(values),
             "chart_description": description,
             "notes": notes,
@@ -300,13 +318,15 @@ def _rating_scales() -> list[tuple[Plan, list[RatingLabel]]]:
 
 
 class SearchView(PublicPageMixin, TemplateView):
-    """KPIs of every plan by a part of their name, full-width and half-width alike."""
+    """KPIs (with their stored mark, outlook and latest actual) and goals of every plan by a part
+    of their name or title, full-width and half-width alike."""
 
     template_name = "plans/public/search.html"
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
         hits = search_kpis(query) if query else []
+        goals = search_goals(query) if query else []
         title = _("Search KPIs: {query}").format(query=query) if query else _("Search KPIs")
         return {
             **super().get_context_data(**kwargs),
@@ -317,6 +337,7 @@ class SearchView(PublicPageMixin, TemplateView):
             ),
             "query": query,
             "hits": hits,
+            "goal_hits": goals,
             "max_length": MAX_QUERY_LENGTH,
         }
 
@@ -347,7 +368,7 @@ class DownloadsView(PublicPageMixin, TemplateView):
             "plan": plan,
             "published": published,
             "last_published": max((item.published_at for item in published), default=None),
-            "columns": opendata.CSV_COLUMNS,
+            "columns": downloads.example_columns(plan.slug),
             "licence_url": opendata.LICENCE_URL,
             "csv_name": downloads.file_name(plan, "kpi.csv"),
             "api_url": self.request.build_absolute_uri(reverse("api:plan", kwargs={"slug": plan.slug})),

@@ -333,3 +333,38 @@ def plan_tallies(
     ]
     total = tally((item.mark, item.outlook) for item in progress.kpis)
     return PlanTallies(plan_id=plan_id, year=progress.year, goals=goal_tallies, total=total)
+
+
+@dataclass(frozen=True)
+class StoredYear:
+    """One stored year of a KPI as its pages list it: the year's row (target, actual as written,
+    mark), its rate, and the outlook and official rating stored with it."""
+
+    row: YearRow
+    rate: Decimal | None
+    outlook: str
+    official_label: str
+    disagrees: bool
+
+
+def stored_series(values: KpiValues, *, plan_id: int, public: bool = False) -> list[StoredYear]:
+    """The years of a KPI's table, from its stored progress (``selectors.kpi_years_with_data``,
+    one query): the public and the staff KPI pages list the same years, and no rule runs."""
+    return [
+        StoredYear(
+            row=YearRow(
+                year=row.year,
+                target=rating.YearTarget(value=row.target, stated=row.target_stated),
+                actual=row.actual,
+                detail=values.actual_details.get(row.year),
+                mark=row.mark,
+            ),
+            rate=row.rate,
+            outlook=row.outlook,
+            official_label=row.official_label,
+            disagrees=row.disagrees,
+        )
+        for row in selectors.kpi_years_with_data(
+            values.id, plan_id=plan_id, target_year=values.target_year, public=public
+        )
+    ]

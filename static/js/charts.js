@@ -28,7 +28,8 @@
     if (!source || !target) return;
     loadPlotly().then(function (Plotly) {
       var spec = JSON.parse(source.textContent);
-      var config = { responsive: true, displaylogo: false, locale: "ja",
+      // The toolbar shows on hover (a tap on a phone) only, so it does not sit on the title.
+      var config = { responsive: true, displaylogo: false, locale: "ja", displayModeBar: "hover",
                      modeBarButtonsToRemove: ["select2d", "lasso2d"] };
       Plotly.newPlot(target, spec.data, spec.layout, config);
       figure.classList.add("chart-drawn");

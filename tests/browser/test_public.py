@@ -95,7 +95,7 @@ def test_a_citizen_walks_from_home_to_a_kpi_and_downloads_the_csv(phone, seeded_
     page.get_by_role("link", name="KPIを探す").click()
     page.get_by_label("KPIを名前の一部で探す").fill("子育て")
     page.get_by_role("button", name="検索").click()
-    expect(page.get_by_role("heading", level=2)).to_contain_text("「子育て」を含むKPI")
+    expect(page.locator("#results-heading")).to_contain_text("「子育て」を含むKPI")
     expect(page.get_by_role("link", name="子育てしやすいと思う市民の割合")).to_be_visible()
     check_page(page, "search")
 

@@ -128,15 +128,18 @@ def test_what_each_page_costs(client):
     # plans, their partners, each plan's latest year with a measured actual, the stored plan tallies
     # (no KPI and no actual is loaded: the home page reads the stored progress)
     assert queries(client, "/") == 4
-    # plan with partners (2), published years (1), plan_tallies: plan_progress for the year (7: the
-    # plan, scale, stored progress, KPIs, targets, actuals, ratings) and goals, directions, printed
-    # tallies (3); KPIs outside goals (1), then for those plan_progress (7) and the packages (1)
-    assert queries(client, f"/plans/{plan.slug}/") == 22
-    # goal with plan, plan_progress (plan, published years, scale, stored progress, KPIs, targets,
-    # actuals, ratings), the goal's directions, the plan's goals (for the links to the others)
-    assert queries(client, f"/plans/{plan.slug}/goals/1/") == 11
-    # plan, KPI with targets, actuals and ratings, the plan's scale, the KPIs that continue it
-    assert queries(client, f"/plans/{plan.slug}/kpis/K3/") == 7
+    # plan with partners (2), published years (1), plan_progress for the year, loaded once (7: the
+    # plan, scale, stored progress, KPIs, targets, actuals, ratings), plan_tallies on it: goals,
+    # directions, printed tallies (3); KPIs outside goals (1), their latest stored actuals (1), the
+    # packages (1)
+    assert queries(client, f"/plans/{plan.slug}/") == 16
+    # goal with plan, published years, plan_progress for the year (plan, scale, stored progress,
+    # KPIs, targets, actuals, ratings), the latest stored actual of each KPI up to the year, the
+    # goal's directions, the plan's goals (for the links to the others)
+    assert queries(client, f"/plans/{plan.slug}/goals/1/") == 12
+    # plan, KPI with targets, actuals and ratings, the plan's scale, its stored years with data,
+    # the KPIs that continue it
+    assert queries(client, f"/plans/{plan.slug}/kpis/K3/") == 8
     # data version (public_cache), the plan (view, then service), scale, KPIs with targets, actuals, ratings
     assert queries(client, f"/plans/{plan.slug}/downloads/kpi.csv") == 8
     # data version, then one query with a counting subquery per kind of row
