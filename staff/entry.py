@@ -189,9 +189,8 @@ class WorkbookView(StaffRequiredMixin, View):
         year = _year(year)
         if slug is not None:
             plan = get_object_or_404(Plan, slug=slug)
-            if not access.visible_plans(request.user).filter(
-                pk=plan.pk
-            ).exists() or PLANNER_ROLE not in access.roles_of(request.user):
+            visible = access.visible_plans(request.user).filter(pk=plan.pk).exists()
+            if not visible or access.PLANNER not in access.roles_of(request.user):
                 raise PermissionDenied(_("You may not download this plan's workbook."))
             rows, title, name = entry_rows(request.user, year, plan_id=plan.pk), plan.title, plan.slug
         else:
@@ -206,9 +205,6 @@ class WorkbookView(StaffRequiredMixin, View):
         response = HttpResponse(write_entry_workbook(rows, year, title=title), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="actuals-{name}-{year}.xlsx"'
         return response
-
-
-PLANNER_ROLE = access.PLANNER
 
 
 class UploadView(StaffRequiredMixin, TemplateView):

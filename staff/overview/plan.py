@@ -125,10 +125,6 @@ class GoalOverview:
         ]
 
     @property
-    def disagreements(self) -> int:
-        return sum(1 for item in self.kpis if item.disagrees)
-
-    @property
     def has_printed_tallies(self) -> bool:
         return any(direction.printed is not None for direction in self.directions)
 
