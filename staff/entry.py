@@ -31,10 +31,10 @@ from plans.services.actuals import (
     default_entry_year,
     entry_kpis,
     entry_rows,
-    kpi_history,
     preview,
     read_value,
 )
+from plans.services.history import kpi_history
 from plans.services.progress import kpi_values, mark_for_value
 from plans.validation import summarise_problems
 from workbooks.entry_workbook import read_entry_workbook, write_entry_workbook
