@@ -26,7 +26,14 @@ from plans.params import year_param
 from plans.services.progress import stored_series
 from staff import crossplan, overview, report
 from staff.filters import KpiProgressFilterSet
-from staff.tables import EXPORT_FORMATS, KpiProgressTable, actual_text, export_table, progress_rows
+from staff.tables import (
+    EXPORT_FORMATS,
+    KpiProgressTable,
+    actual_text,
+    export_table,
+    export_urls,
+    progress_rows,
+)
 from workbooks.safety import XLSX
 
 
@@ -126,13 +133,6 @@ class GoalDashboardView(StaffDashboardMixin, TemplateView):
         export = KpiProgressTable(list(rows))
         RequestConfig(self.request, paginate=False).configure(export)
         name = f"{plan.slug}-{'others' if goal is None else f'goal{goal.number}'}-{plan_overview.year}"
-        export_urls = {}
-        for export_format in EXPORT_FORMATS:
-            query = self.request.GET.copy()
-            query["year"] = plan_overview.year
-            query["_export"] = export_format
-            query.pop("page", None)
-            export_urls[export_format] = "?" + query.urlencode()
         context = {
             **super().get_context_data(**kwargs),
             "plan": plan,
@@ -142,7 +142,7 @@ class GoalDashboardView(StaffDashboardMixin, TemplateView):
             "table": table,
             "export_table": export,
             "export_name": name,
-            "export_urls": export_urls,
+            "export_urls": export_urls(self.request.GET, plan_overview.year),
             "shown": len(rows),
             "total": len(items),
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 import django_tables2 as tables
+from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -173,6 +174,19 @@ class KpiProgressTable(tables.Table):
 
     def value_disagrees(self, value):
         return str(_("Disagree")) if value else ""
+
+
+def export_urls(query: QueryDict, year: int) -> dict[str, str]:
+    """Links to the whole filtered table in each export format: the page's query with the year
+    shown, without the page number."""
+    urls = {}
+    for export_format in EXPORT_FORMATS:
+        params = query.copy()
+        params["year"] = year
+        params["_export"] = export_format
+        params.pop("page", None)
+        urls[export_format] = "?" + params.urlencode()
+    return urls
 
 
 def export_table(table: tables.Table, export_format: str) -> tuple[bytes, str]:
