@@ -69,5 +69,5 @@ def test_unreadable_values_are_shown_to_staff_as_needing_attention(admin_client,
     response = admin_client.get("/admin/plans/kpi/?attention=unreadable")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "全国平均以上" in page
-    assert "滞在人口を維持" in page
+    assert "全国平均以上" in page  # a target in words: no number to rate against
+    assert "滞在人口を維持" not in page  # read as a maintain target (target = baseline)

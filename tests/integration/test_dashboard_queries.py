@@ -163,8 +163,9 @@ EXPECTED = {
     "goal-csv": 2 + 1 + 13,
     "goal-xlsx": 2 + 1 + 13,
     "other-kpis": 2 + 1 + 13,
-    # measured years, the KPI + targets, actuals, ratings, the scale, its successors
-    "kpi": 2 + 1 + 7,
+    # measured years, the KPI + targets, actuals, ratings, the scale, its successors, the stored
+    # progress of its years with data
+    "kpi": 2 + 1 + 8,
     # the plan, the KPI exists, visible plan ids, the links, the chain's plans, the KPIs with
     # their plans + targets, actuals, ratings (and the published years, when a plan of the chain
     # is not open to the user: never for this administrator)
