@@ -8,6 +8,7 @@
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 
 from plans import access
@@ -111,7 +112,13 @@ class PlanScopedAdmin(admin.ModelAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if id_param(object_id) is None or id_param(version_id) is None:
             raise Http404
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:  # a version was restored
+                obj = self.get_queryset(request).filter(pk=object_id).first()
+                if obj is not None:
+                    progress.recompute_plan(self.plan_of(obj).pk)
+        return response
 
 
 def scoped_choices(model, user):

@@ -17,7 +17,7 @@ from plans.models import Actual, Department, Kpi, KpiYearProgress, Plan, Progres
 from plans.rules.tallies import tally
 from plans.services import publication
 from plans.services.actuals import Submission, apply, preview
-from plans.services.progress import computed_rows, plan_progress
+from plans.services.progress import computed_rows, plan_progress, recompute_plan
 from tests.staff import DEPARTMENT_STAFF, PLANNER, make_staff
 from workbooks.plan_export import plan_rows
 from workbooks.plan_import import import_plan_rows
@@ -155,3 +155,19 @@ def test_random_edits_through_the_services_keep_the_stored_progress_equal_to_the
                 rows["actuals"][index % len(rows["actuals"])]["value"] = text or "-"
             import_plan_rows(rows)
         assert_current(plan)
+
+
+def test_restoring_an_old_version_in_the_admin_moves_the_stored_progress(admin_client, seed):
+    actual = Actual.objects.filter(kpi__plan__slug="ogori-strategy-2", status="measured").order_by("pk")[0]
+    first = Actual.history.filter(id=actual.pk).order_by("history_date").first()
+    Actual.objects.filter(pk=actual.pk).update(raw="1人", value=1)
+    recompute_plan(actual.kpi.plan_id)
+    url = f"/admin/plans/actual/{actual.pk}/history/{first.history_id}/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(seen_version=Actual.objects.get(pk=actual.pk).version, kpi=actual.kpi_id)
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    row = KpiYearProgress.objects.get(kpi_id=actual.kpi_id, view=ProgressView.STAFF, year=actual.year)
+    assert row.actual == first.value
+    assert_current(actual.kpi.plan)
