@@ -148,7 +148,7 @@ def commit_queries(user, kpis, text, version) -> int:
 
 
 def test_committing_actuals_uses_bulk_operations_whatever_their_number(seed):
-    from tests.integration.test_queries import build_plan
+    from tests.factories import plan_with_kpis as build_plan
 
     planner = make_staff("kikaku2", PLANNER)
     small, large = build_plan(20), build_plan(300)
