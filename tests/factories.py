@@ -219,7 +219,9 @@ def plan_with_kpis(
     )
     stated = {2021: Decimal(120)} if stated_targets is None else stated_targets
     YearlyTarget.objects.bulk_create(
-        YearlyTarget(kpi=kpi, year=year, value=value, raw=f"{value}人") for kpi in kpis for year, value in stated.items()
+        YearlyTarget(kpi=kpi, year=year, value=value, raw=f"{value}人")
+        for kpi in kpis
+        for year, value in stated.items()
     )
     OfficialRating.objects.bulk_create(
         OfficialRating(kpi=kpi, kind=kind, year=year, label=label) for kpi in kpis for kind, year, label in ratings

@@ -1,88 +1,31 @@
 """Every public page, download and API response loads in a fixed number of queries, the same for
 a small and a large plan (and, for the lists, for one plan and several)."""
 
-from decimal import Decimal
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans.models import (
-    Actual,
-    Goal,
-    Kpi,
-    OfficialRating,
-    Package,
-    Plan,
-    PolicyDirection,
-    PublishedYear,
-    RatingLabel,
-    YearlyTarget,
-)
-from tests.factories import MunicipalityFactory
+from plans.models import Plan
+from tests.factories import plan_with_kpis
 
 pytestmark = pytest.mark.django_db
 
 
 def build_plan(slug: str, *, goals: int, kpis: int) -> Plan:
-    town = MunicipalityFactory(name=f"{slug}市")
-    plan = Plan.objects.create(slug=slug, title=f"{slug} 総合戦略", municipality=town, first_year=2020, last_year=2024)
-    RatingLabel.objects.bulk_create(
-        RatingLabel(plan=plan, label=label, canonical=canonical, order=index)
-        for index, (label, canonical) in enumerate((("A", "AB"), ("B", "C"), ("C", "DE")))
+    """A plan with a scale of its own, every third KPI on a goal, a tenth as many package KPIs,
+    actuals of 2020–2022 with 2020 and 2021 published, and a printed outlook for each KPI."""
+    return plan_with_kpis(
+        kpis,
+        slug=slug,
+        goals=goals,
+        years=(2020, 2021, 2022),
+        published=(2020, 2021),
+        on_goal=lambda index: index % 3 == 0,
+        scale=(("A", "AB"), ("B", "C"), ("C", "DE")),
+        ratings=(("outlook", 2021, "B"),),
+        package_kpis=max(1, kpis // 10),
     )
-    goal_rows = [
-        Goal.objects.create(plan=plan, number=number, title=f"基本目標{number}") for number in range(1, goals + 1)
-    ]
-    directions = [
-        PolicyDirection.objects.create(plan=plan, goal=goal, code=f"{goal.number}({index})", title="施策", order=index)
-        for goal in goal_rows
-        for index in (1, 2)
-    ]
-    rows = []
-    for index in range(kpis):
-        on_goal = index % 3 == 0
-        rows.append(
-            Kpi(
-                plan=plan,
-                level="goal" if on_goal else "direction",
-                goal=goal_rows[index % goals] if on_goal else None,
-                policy_direction=None if on_goal else directions[index % len(directions)],
-                code=f"K{index}",
-                name=f"指標{index}",
-                unit="人",
-                baseline_year=2019,
-                baseline_value=Decimal(100),
-                baseline_raw="100人",
-                target_year=2024,
-                target_value=Decimal(150),
-                target_raw="150人",
-                order=index,
-            )
-        )
-    package = Package.objects.create(plan=plan, number=1, title="政策パッケージ")
-    rows += [
-        Kpi(
-            plan=plan,
-            level="package",
-            package=package,
-            code=f"P{index}",
-            name=f"パッケージ指標{index}",
-            order=1000 + index,
-        )
-        for index in range(max(1, kpis // 10))
-    ]
-    rows = Kpi.objects.bulk_create(rows)
-    Actual.objects.bulk_create(
-        Actual(kpi=kpi, year=year, value=Decimal(100 + index + year - 2019), status="measured", raw=f"{100 + index}人")
-        for index, kpi in enumerate(rows)
-        for year in (2020, 2021, 2022)
-    )
-    YearlyTarget.objects.bulk_create(YearlyTarget(kpi=kpi, year=2021, value=Decimal(120), raw="120人") for kpi in rows)
-    OfficialRating.objects.bulk_create(OfficialRating(kpi=kpi, kind="outlook", year=2021, label="B") for kpi in rows)
-    PublishedYear.objects.bulk_create(PublishedYear(plan=plan, year=year) for year in (2020, 2021))
-    return plan
 
 
 def queries(client, url: str) -> int:
