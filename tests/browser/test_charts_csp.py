@@ -77,6 +77,11 @@ def test_public_kpi_and_goal_pages_draw_without_csp_violation_or_console_error(w
     assert page.evaluate("getComputedStyle(document.querySelector('.main-svg')).position") == "absolute"
     assert page.locator("style").count() == 0
 
+    # A total over five years (小郡 人口の社会増) is drawn as running totals against the prorated target.
+    open_and_draw(page, seeded_server.url + "/plans/ogori-strategy-2/kpis/G2-1/", chart_id="kpi-chart")
+    expect(page.locator('figure[data-chart="kpi-chart"] .legend')).to_contain_text("実績の累計")
+    assert_clean(page, "public KPI page of a total")
+
     open_and_draw(page, seeded_server.url + "/plans/kurume-strategy-1/goals/3/")
     expect(page.get_by_role("link", name="子育てしやすいと思う市民の割合")).to_be_visible()
     assert_clean(page, "public goal page")
