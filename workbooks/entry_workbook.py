@@ -17,8 +17,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from plans import validation
 from plans.choices import ActualStatus
+from plans.models import Actual, Kpi
 from plans.presentation import format_number
 from plans.rules.notation import format_era_year, format_year, parse_year
+from plans.services.actuals import Submission
 from workbooks import limits
 from workbooks.plan_workbook import cell_text
 from workbooks.safety import workbook_bytes
@@ -156,15 +158,11 @@ def read_entry_workbook(content: bytes):
 
 def _column_limits(headers: list[str], value_header: str) -> dict[int, int]:
     """The most characters each stored column holds: the value (Actual.raw), the note and the KPI name."""
-    from plans.models import Actual, Kpi
-
     stored = {value_header: (Actual, "raw"), "備考": (Actual, "note"), "指標名": (Kpi, "name")}
     return {headers.index(name): validation.field_limit(*field) for name, field in stored.items()}
 
 
 def _read_entry_sheet(workbook):
-    from plans.services.actuals import Submission
-
     if SHEET not in workbook.sheetnames:
         return None, [], [f"シート「{SHEET}」がありません。システムからダウンロードしたファイルを使ってください。"]
     rows = limits.sheet_rows(workbook[SHEET], SHEET)

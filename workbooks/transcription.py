@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from plans.rules.notation import parse_target, parse_value
 from workbooks import schema
 
 PRINTED_FIELDS = {
@@ -198,8 +199,6 @@ def _yes(value) -> str:
 
 def _readable(text: str, *, target: bool = False) -> bool:
     """Whether the importer reads ``text`` (a target may be in words: `全国平均以上`)."""
-    from plans.rules.notation import parse_target, parse_value
-
     try:
         parse_target(text) if target else parse_value(text)
     except ValueError:
