@@ -9,22 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans.models import (
-    Actual,
-    Department,
-    Goal,
-    Kpi,
-    OfficialRating,
-    Plan,
-    PolicyDirection,
-    PrintedTally,
-    Project,
-    ProjectReview,
-    PublishedYear,
-    RatingLabel,
-    YearlyTarget,
-)
-from tests.factories import MunicipalityFactory
+from plans.models import Kpi, Plan, PrintedTally, Project, ProjectReview
+from plans.services.progress import recompute_plan
+from tests.factories import plan_with_kpis
 
 pytestmark = pytest.mark.django_db
 
@@ -34,49 +21,19 @@ KINDS = ("観光入込客数", "新規就農者数", "待機児童数")
 def build_plan(kpi_count: int, *, slug: str) -> Plan:
     """A plan like the seeds, scaled: goals with numerical targets, directions with KPIs, a scale,
     printed marks and tallies, projects with reviews, and a successor plan continuing ten KPIs."""
-    town = MunicipalityFactory(name=f"{slug}市")
-    department = Department.objects.create(municipality=town, name="企画課")
-    plan = Plan.objects.create(slug=slug, title=f"第2期 {slug}", municipality=town, first_year=2020, last_year=2024)
-    RatingLabel.objects.bulk_create(
-        RatingLabel(plan=plan, label=label, canonical=canonical, order=order)
-        for order, (label, canonical) in enumerate((("A", "AB"), ("B", "C"), ("C", "DE")))
+    plan = plan_with_kpis(
+        kpi_count,
+        slug=slug,
+        title=f"第2期 {slug}",
+        department="企画課",
+        published=(2020,),
+        on_goal=lambda index: index < 4,
+        numerical_targets_on_goals=True,
+        names=KINDS,
+        scale=(("A", "AB"), ("B", "C"), ("C", "DE")),
+        ratings=(("mark", 2021, "○"), ("outlook", 2021, "B")),
     )
-    goals = [Goal.objects.create(plan=plan, number=number, title=f"基本目標{number}") for number in (1, 2)]
-    directions = [
-        PolicyDirection.objects.create(plan=plan, goal=goal, code=f"{goal.number}({index})", title="施策", order=index)
-        for goal in goals
-        for index in (1, 2)
-    ]
-    kpis = Kpi.objects.bulk_create(
-        Kpi(
-            plan=plan,
-            level="goal" if index < 4 else "direction",
-            goal=goals[index % 2] if index < 4 else None,
-            policy_direction=None if index < 4 else directions[index % len(directions)],
-            is_numerical_target=index < 4,
-            code=f"K{index}",
-            name=KINDS[index] if index < len(KINDS) else f"指標{index}",
-            unit="人",
-            department=department,
-            baseline_year=2019,
-            baseline_value=Decimal(100),
-            target_year=2024,
-            target_value=Decimal(150),
-            order=index,
-        )
-        for index in range(kpi_count)
-    )
-    Actual.objects.bulk_create(
-        Actual(kpi=kpi, year=year, value=Decimal(100 + index % 40 + year - 2019), status="measured", raw=f"{index}人")
-        for index, kpi in enumerate(kpis)
-        for year in (2020, 2021)
-    )
-    YearlyTarget.objects.bulk_create(YearlyTarget(kpi=kpi, year=2021, value=Decimal(120), raw="120人") for kpi in kpis)
-    OfficialRating.objects.bulk_create(
-        OfficialRating(kpi=kpi, kind=kind, year=2021, label=label)
-        for kpi in kpis
-        for kind, label in (("mark", "○"), ("outlook", "B"))
-    )
+    directions = list(plan.directions.order_by("goal__number", "order"))
     PrintedTally.objects.bulk_create(
         PrintedTally(
             plan=plan,
@@ -102,17 +59,22 @@ def build_plan(kpi_count: int, *, slug: str) -> Plan:
         )
         for project in projects
     )
-    PublishedYear.objects.create(plan=plan, year=2020)
+    kpis = list(plan.kpis.order_by("order")[:10])
     successor = Plan.objects.create(
-        slug=f"{slug}-next", title=f"第3期 {slug}", municipality=town, first_year=2025, last_year=2029, predecessor=plan
+        slug=f"{slug}-next",
+        title=f"第3期 {slug}",
+        municipality=plan.municipality,
+        first_year=2025,
+        last_year=2029,
+        predecessor=plan,
     )
     Kpi.objects.bulk_create(
         Kpi(
             plan=successor,
             level="plan",
             code=f"K{index}",
-            name=kpis[index].name,
-            predecessor=kpis[index],
+            name=kpi.name,
+            predecessor=kpi,
             predecessor_link="continued",
             baseline_year=2023,
             baseline_value=Decimal(110),
@@ -120,8 +82,9 @@ def build_plan(kpi_count: int, *, slug: str) -> Plan:
             target_value=Decimal(160),
             order=index,
         )
-        for index in range(10)
+        for index, kpi in enumerate(kpis)
     )
+    recompute_plan(successor.pk)
     return plan
 
 
