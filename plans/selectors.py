@@ -58,6 +58,29 @@ def stored_progress(plan_id: int, *, year: int, public: bool = False) -> QuerySe
     return KpiYearProgress.objects.filter(plan_id=plan_id, view=view, year=year)
 
 
+def plan_stored_rows(plan_id: int, *, public: bool = False) -> QuerySet[KpiYearProgress]:
+    """Every stored year of every KPI of a plan (one query): what a table of all years reads."""
+    view = ProgressView.PUBLIC if public else ProgressView.STAFF
+    return KpiYearProgress.objects.filter(plan_id=plan_id, view=view).order_by("kpi_id", "year")
+
+
+def stored_marks(plan_id: int, *, years, public: bool = False) -> dict[int, dict[int, str]]:
+    """The stored mark of each KPI of a plan in each of ``years``, by KPI id and year (one query)."""
+    view = ProgressView.PUBLIC if public else ProgressView.STAFF
+    marks: dict[int, dict[int, str]] = {}
+    rows = KpiYearProgress.objects.filter(plan_id=plan_id, view=view, year__in=list(years)).values_list(
+        "kpi_id", "year", "mark"
+    )
+    for kpi_id, year, mark in rows:
+        marks.setdefault(kpi_id, {})[year] = mark
+    return marks
+
+
+def kpis_stored_rows(kpi_ids) -> QuerySet[KpiYearProgress]:
+    """Every stored year of these KPIs, both views (one query): a lineage across plans."""
+    return KpiYearProgress.objects.filter(kpi_id__in=list(kpi_ids)).order_by("kpi_id", "view", "year")
+
+
 def kpi_years_with_data(
     kpi_id: int, *, plan_id: int, target_year: int | None, public: bool = False
 ) -> QuerySet[KpiYearProgress]:

@@ -1,7 +1,8 @@
 """Open data: the published part of a plan as CSV (long format), as the plan workbook and as JSON.
 
 Only published data leaves through here: the actuals (and project reviews) of the years a
-planner published (``PublishedYear``), with marks, rates and outlooks computed from those alone.
+planner published (``PublishedYear``), with the marks, rates and outlooks stored for the citizens'
+view (``KpiYearProgress``), which counts those alone.
 
 The CSV follows the national rules for machine-readable government data
 (行政データにおける機械可読性に関するルール, 「機械判読可能なデータの表記方法の統一ルール」):
@@ -17,7 +18,7 @@ The CSV follows the national rules for machine-readable government data
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,9 +27,15 @@ from django.utils.functional import lazy
 
 from plans.choices import ActualStatus, Mark
 from plans.presentation import format_rate
-from plans.rules import rating
-from plans.services.progress import KpiValues, evaluate_kpi, kpi_values, plan_scale
-from public.summary import kpi_years
+from plans.services.progress import (
+    KpiProgress,
+    KpiValues,
+    kpi_values,
+    plan_stored_progress,
+    progress_from_row,
+    series_years,
+    unstored_progress,
+)
 from workbooks import schema
 from workbooks.plan_export import _attachment_code, plan_document, plan_rows, year_text
 from workbooks.safety import csv_bytes
@@ -128,42 +135,45 @@ def _flag(value: bool) -> str:
     return "1" if value else "0"
 
 
-def kpi_csv_rows(kpi: KpiValues, *, attributes: dict[str, str], scale: Iterable = rating.DEFAULT_SCALE) -> list[dict]:
+def kpi_csv_rows(kpi: KpiValues, *, attributes: dict[str, str], progress: Mapping[int, KpiProgress]) -> list[dict]:
     """Pure: one row per year of the KPI (its table's years; one row without a year if it has none).
 
     ``attributes`` are the KPI's descriptive cells (municipality, plan, names, raw texts); the
-    year cells come from the rating rules (``kpi_years`` and ``evaluate_kpi``).
+    year cells are the KPI's stored standing in each year (``progress``, by year: the target,
+    rate, mark and outlook as stored) beside the actual as written. No rule runs here.
     """
-    scale = tuple(scale)
     fiscal = kpi.fiscal
-    years = kpi_years(kpi)
+    years = series_years(kpi)
     if not years:
         return [{**attributes, **dict.fromkeys(_YEAR_KEYS, "")}]
     rows = []
-    for row in years:
-        progress = evaluate_kpi(kpi, year=row.year, scale=scale)
-        target = row.target.value
-        if target is not None and not row.target.stated and kpi.places is None:
+    for year in years:
+        standing = progress.get(year) or unstored_progress(kpi, year)
+        target = standing.year_target.value
+        if target is not None and not standing.year_target.stated and kpi.places is None:
             target = target.quantize(INTERPOLATED_PLACES)
-        detail = row.detail
+        actual = kpi.actuals.get(year)
+        detail = kpi.actual_details.get(year)
         rows.append(
             {
                 **attributes,
-                "year": str(row.year),
-                "year_label": year_text(row.year, fiscal=fiscal),
+                "year": str(year),
+                "year_label": year_text(year, fiscal=fiscal),
                 "year_target": csv_number(target, kpi.places),
-                "year_target_source": ("" if target is None else "計画に記載" if row.target.stated else "直線補間"),
-                "actual": csv_number(row.actual, kpi.places),
+                "year_target_source": (
+                    "" if target is None else "計画に記載" if standing.year_target.stated else "直線補間"
+                ),
+                "actual": csv_number(actual, kpi.places),
                 "actual_raw": detail.raw if detail else "",
                 "actual_status": schema.word_for(_STATUS_WORDS, detail.status) if detail else "",
                 "preliminary": _flag(detail.preliminary) if detail else "",
                 "actual_note": detail.note if detail else "",
-                "rate": format_rate(progress.rate).rstrip("%")
-                if progress.rate is not None and row.actual is not None
+                "rate": format_rate(standing.rate).rstrip("%")
+                if standing.rate is not None and actual is not None
                 else "",
-                "mark": row.mark,
-                "outlook": progress.outlook,
-                "official_rating": kpi.official_outlooks.get(row.year, ""),
+                "mark": standing.mark,
+                "outlook": standing.outlook,
+                "official_rating": kpi.official_outlooks.get(year, ""),
             }
         )
     return rows
@@ -219,16 +229,18 @@ def _kpi_attributes(plan, kpi, places: int | None = None) -> dict[str, str]:
 
 
 def plan_csv_rows(slug: str) -> list[dict]:
-    """The published rows of a plan's CSV (queries: plan, scale, and the four of the KPIs)."""
+    """The published rows of a plan's CSV, from the stored progress of the citizens' view
+    (queries: the plan, its stored progress, and the four of the KPIs)."""
     from plans import selectors
     from plans.models import Plan
 
     plan = Plan.objects.select_related("municipality").get(slug=slug)
-    scale = plan_scale(plan.pk)
+    stored = plan_stored_progress(plan.pk, public=True)
     rows: list[dict] = []
     for kpi in selectors.kpis_with_values(plan.pk, public=True):
         values = kpi_values(kpi)
-        rows += kpi_csv_rows(values, attributes=_kpi_attributes(plan, kpi, values.places), scale=scale)
+        progress = {year: progress_from_row(values, row) for year, row in stored.get(kpi.pk, {}).items()}
+        rows += kpi_csv_rows(values, attributes=_kpi_attributes(plan, kpi, values.places), progress=progress)
     return rows
 
 

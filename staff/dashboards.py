@@ -8,8 +8,6 @@ come from the service layer.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -23,7 +21,6 @@ from django_tables2 import RequestConfig
 from plans import access, charts, selectors
 from plans.models import Kpi
 from plans.params import year_param
-from plans.services.progress import stored_series
 from staff import crossplan, overview, report
 from staff.filters import KpiProgressFilterSet
 from staff.tables import (
@@ -164,11 +161,6 @@ class KpiDashboardView(StaffDashboardMixin, TemplateView):
         if detail is None:
             raise Http404
         kpi = detail.progress.kpi
-        stored = stored_series(kpi, plan_id=plan.pk)
-        if stored:  # the KPI's stored years with data: the years its public page lists too
-            printed = {entry.row.year: entry.printed_mark for entry in detail.series}
-            series = [overview.SeriesRow(item.row, item.rate, printed.get(item.row.year, "")) for item in stored]
-            detail = replace(detail, series=series)
         return {
             **super().get_context_data(**kwargs),
             "plan": plan,

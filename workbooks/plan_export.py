@@ -26,7 +26,7 @@ from plans.models import (
     PublishedYear,
 )
 from plans.rules import notation
-from plans.services.progress import mark_for_year, plan_progress
+from plans.services.progress import plan_progress, plan_stored_progress
 from workbooks import schema
 
 SEP = "、"
@@ -286,6 +286,12 @@ def json_number(value: Decimal | None):
     return int(value) if value == value.to_integral() else float(value)
 
 
+def stored_mark(stored, kpi_id: int, year: int) -> str:
+    """The mark stored for a KPI's year ("-" when none is stored)."""
+    row = stored.get(kpi_id, {}).get(year)
+    return row.mark if row is not None else "-"
+
+
 def plan_document(slug: str, *, public: bool = False) -> dict:
     """The plan as JSON (see the seed-plans issue for the field names, which must not change).
 
@@ -295,6 +301,7 @@ def plan_document(slug: str, *, public: bool = False) -> dict:
     plan = _load_plan(slug)
     progress = plan_progress(plan.pk, public=public)
     by_id = {item.kpi.id: item for item in progress.kpis}
+    stored = plan_stored_progress(plan.pk, public=public)  # each actual's stored mark
     goals = list(
         Goal.objects.filter(plan=plan).prefetch_related(
             Prefetch("directions", queryset=PolicyDirection.objects.order_by("order", "id"))
@@ -408,7 +415,7 @@ def plan_document(slug: str, *, public: bool = False) -> dict:
                         "status": actual.status,
                         "preliminary": actual.is_preliminary,
                         "note": actual.note,
-                        "mark": mark_for_year(item.kpi, actual.year),
+                        "mark": stored_mark(stored, kpi.pk, actual.year),
                     }
                     for actual in kpi.actuals.all()
                 ],

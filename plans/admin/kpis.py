@@ -3,18 +3,18 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import access, selectors
 from plans.admin.scoping import PlanScopedAdmin
 from plans.choices import ActualStatus
-from plans.models import Actual, Goal, Kpi, OfficialRating, ProjectReview, YearlyTarget
+from plans.models import Actual, Goal, Kpi, KpiYearProgress, OfficialRating, ProgressView, ProjectReview, YearlyTarget
 from plans.params import id_param
 from plans.presentation import format_number
 from plans.services.actuals import STATUS_LABELS, default_entry_year, read_value, year_outside_plan
-from plans.services.progress import evaluate_kpi, kpi_values
+from plans.services.progress import kpi_values, progress_from_row, unstored_progress
 from plans.validation import text_problem
 
 
@@ -86,7 +86,9 @@ class KpiAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
         "name",
         "unit",
         "baseline_raw",
+        "baseline_year_assumed",
         "target_raw",
+        "total_years",
         "year_target",
         "year_actual",
         "year_mark",
@@ -100,6 +102,7 @@ class KpiAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
         GoalOfKpiFilter,
         "level",
         "direction",
+        "baseline_year_assumed",
         ("department", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["plan", "department", "goal", "policy_direction__goal", "package", "project"]
@@ -108,12 +111,30 @@ class KpiAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     raw_id_fields = ["goal", "policy_direction", "package", "project", "predecessor"]
 
     def get_queryset(self, request):
-        # Targets and actuals for the computed columns, in two queries for the whole page.
-        return super().get_queryset(request).prefetch_related("yearly_targets", "actuals", "official_ratings")
+        # Targets, actuals, ratings and the stored progress (staff view) of the entry year for the
+        # year's columns, one query each for the whole page.
+        stored = KpiYearProgress.objects.filter(view=ProgressView.STAFF, year=default_entry_year())
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                "yearly_targets",
+                "actuals",
+                "official_ratings",
+                Prefetch("progress", queryset=stored, to_attr="stored_year"),
+            )
+        )
 
     def _progress(self, obj):
+        """The KPI's stored standing in the entry year (no rule runs on a request)."""
         if not hasattr(obj, "_progress"):
-            obj._progress = evaluate_kpi(kpi_values(obj), year=default_entry_year())
+            values = kpi_values(obj)
+            rows = getattr(obj, "stored_year", None)
+            if rows is None:  # not loaded through get_queryset
+                rows = list(obj.progress.filter(view=ProgressView.STAFF, year=default_entry_year()))
+            obj._progress = (
+                progress_from_row(values, rows[0]) if rows else unstored_progress(values, default_entry_year())
+            )
         return obj._progress
 
     @admin.display(description=_("year's target"))

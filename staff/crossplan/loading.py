@@ -12,8 +12,9 @@ from dataclasses import replace
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
-from plans.models import Actual, Kpi, OfficialRating, Plan, PublishedYear, YearlyTarget
-from plans.services.progress import KpiValues, kpi_values
+from plans import selectors
+from plans.models import Actual, Kpi, OfficialRating, Plan, ProgressView, PublishedYear, YearlyTarget
+from plans.services.progress import KpiValues, kpi_values, progress_from_row
 from staff.crossplan.kinds import kind_key
 from staff.crossplan.series import (
     SAME_INDICATOR,
@@ -33,10 +34,12 @@ def _place(plan) -> str:
 
 
 def _load_values(kpi_ids: Iterable[int], *, public_plan_ids: set[int]) -> dict[int, tuple]:
-    """KPIs by id with their plan, as (KpiValues, kpi) (five queries).
+    """KPIs by id with their plan, as (KpiValues, kpi, stored standing by year) (six queries).
 
-    Actuals of the plans in ``public_plan_ids`` are limited to their published years.
+    Actuals of the plans in ``public_plan_ids`` are limited to their published years, and their
+    stored standing is the citizens' view (``KpiYearProgress``); the others' is the staff view.
     """
+    kpi_ids = list(kpi_ids)
     published: dict[int, set[int]] = {}
     if public_plan_ids:
         for plan_id, year in PublishedYear.objects.filter(plan_id__in=public_plan_ids).values_list("plan_id", "year"):
@@ -50,13 +53,19 @@ def _load_values(kpi_ids: Iterable[int], *, public_plan_ids: set[int]) -> dict[i
             Prefetch("official_ratings", queryset=OfficialRating.objects.order_by("kind", "year")),
         )
     )
+    rows: dict[tuple[int, str], list] = {}
+    for row in selectors.kpis_stored_rows(kpi_ids):
+        rows.setdefault((row.kpi_id, row.view), []).append(row)
     result = {}
     for kpi in kpis:
         values = kpi_values(kpi)
+        view = ProgressView.STAFF
         if kpi.plan_id in public_plan_ids:
             years = published.get(kpi.plan_id, set())
             values = _only_years(values, years)
-        result[kpi.pk] = (values, kpi)
+            view = ProgressView.PUBLIC
+        stored = {row.year: progress_from_row(values, row) for row in rows.get((kpi.pk, view), [])}
+        result[kpi.pk] = (values, kpi, stored)
     return result
 
 
@@ -73,7 +82,7 @@ def _segments(chain: Sequence[int], loaded: Mapping[int, tuple], public_plan_ids
     for kpi_id in chain:
         if kpi_id not in loaded:
             continue
-        values, kpi = loaded[kpi_id]
+        values, kpi, stored = loaded[kpi_id]
         segments.append(
             Segment(
                 kpi=values,
@@ -85,13 +94,14 @@ def _segments(chain: Sequence[int], loaded: Mapping[int, tuple], public_plan_ids
                 link=kpi.predecessor_link,
                 link_label=kpi.predecessor_label,
                 public_only=kpi.plan_id in public_plan_ids,
+                stored=stored,
             )
         )
     return segments
 
 
 def kpi_lineage(kpi_id: int, *, visible_plan_ids: Iterable[int]) -> Lineage:
-    """A KPI followed across plans as one series (seven queries, whatever the chain's length).
+    """A KPI followed across plans as one series (eight queries, whatever the chain's length).
 
     The links are read for every KPI (ids only); segments in plans the user may not open show
     only their published years.
@@ -124,7 +134,8 @@ def regional_comparisons(*, visible_plan_ids: Iterable[int]) -> list[Comparison]
     """Every kind of KPI measured in at least two places of the region, side by side.
 
     Queries: the region (three), every KPI's name and link (one), the matched KPIs with their
-    plans, targets, actuals and ratings (four), the published years (one): nine in all.
+    plans, targets, actuals and ratings (four), their stored progress (one), the published years
+    (one): ten in all.
     """
     plan_ids = region_plan_ids()
     rows = list(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from plans.choices import ActualStatus
 from plans.presentation import short_title
-from plans.rules import rating
-from plans.services.progress import KpiValues, kpi_series
+from plans.services.progress import KpiProgress, KpiValues, series_years
 from staff.crossplan.kinds import KPI_KINDS, kind_key
 
 # Links to a predecessor that keep the indicator (a replacement measures something else).
@@ -71,6 +70,8 @@ class Segment:
     link: str = ""
     link_label: str = ""
     public_only: bool = False
+    # The KPI's stored standing by year (``KpiYearProgress`` of the view the segment is shown in).
+    stored: Mapping[int, KpiProgress] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ class Lineage:
 
 
 def segment_points(segment: Segment) -> tuple[list[SeriesPoint], list[TargetPoint]]:
-    """Pure: a segment's baseline and actuals (with rate and mark) and its yearly targets."""
+    """Pure: a segment's baseline and actuals and its yearly targets, with the stored rate and
+    mark of each year (``segment.stored``; none for a year nothing is stored for)."""
     kpi = segment.kpi
     points: list[SeriesPoint] = []
     if kpi.baseline is not None and kpi.baseline_year is not None:
@@ -140,22 +142,27 @@ def segment_points(segment: Segment) -> tuple[list[SeriesPoint], list[TargetPoin
             SeriesPoint(kpi.baseline_year, kpi.baseline, "", "baseline", segment.plan_slug, segment.plan_title)
         )
     targets: list[TargetPoint] = []
-    for row in kpi_series(kpi):
-        if row.target.value is not None and row.year <= max(segment.last_year, kpi.target_year or 0):
-            targets.append(TargetPoint(row.year, row.target.value, row.target.stated, segment.plan_slug))
-        if row.actual is not None or (row.detail is not None and row.detail.status != ActualStatus.BLANK):
+    for year in series_years(kpi):
+        if kpi.baseline_year is not None and year <= kpi.baseline_year:
+            continue  # the series runs from the year after the baseline
+        standing = segment.stored.get(year)
+        target = standing.year_target if standing is not None else None
+        if target is not None and target.value is not None and year <= max(segment.last_year, kpi.target_year or 0):
+            targets.append(TargetPoint(year, target.value, target.stated, segment.plan_slug))
+        actual, detail = kpi.actuals.get(year), kpi.actual_details.get(year)
+        if actual is not None or (detail is not None and detail.status != ActualStatus.BLANK):
             points.append(
                 SeriesPoint(
-                    year=row.year,
-                    value=row.actual,
-                    raw=row.detail.raw if row.detail else "",
+                    year=year,
+                    value=actual,
+                    raw=detail.raw if detail else "",
                     kind="actual",
                     plan_slug=segment.plan_slug,
                     plan_title=segment.plan_title,
-                    rate=rating.achievement_rate(baseline=kpi.baseline, target=row.target.value, actual=row.actual),
-                    mark=row.mark,
-                    preliminary=bool(row.detail and row.detail.preliminary),
-                    status=row.detail.status if row.detail else ActualStatus.MEASURED,
+                    rate=standing.rate if standing is not None else None,
+                    mark=standing.mark if standing is not None else "-",
+                    preliminary=bool(detail and detail.preliminary),
+                    status=detail.status if detail else ActualStatus.MEASURED,
                 )
             )
     return points, targets

@@ -3,8 +3,9 @@
 Pure core, thin shell, like ``progress``: ``build_plan_overview`` takes the service layer's
 output (``PlanProgress``, ``PlanTallies``) and plain values and returns frozen dataclasses;
 ``plan_overview`` and ``kpi_detail`` load what a dashboard needs in a fixed number of queries,
-whatever the number of KPIs. Nothing here recomputes a rate, a mark or an outlook: marks come
-from ``progress.mark_for_year`` / ``evaluate_kpi``, outlooks on the plan's own scale from
+whatever the number of KPIs. Nothing here recomputes a rate, a mark or an outlook: each KPI's
+standing and its marks year by year are the stored ones (``KpiYearProgress``, staff view, read
+through ``plan_progress`` and ``selectors.stored_marks``), outlooks on the plan's own scale from
 ``rating.to_plan_scale``.
 
 Two aggregates are new here (DOMAIN.md "Tallies"):

@@ -1,4 +1,4 @@
-"""One KPI's dashboard: its standing in the year and its whole series with rates and printed marks."""
+"""One KPI's dashboard: its stored standing in the year and its stored years with rates and printed marks."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ from decimal import Decimal
 
 from plans import selectors
 from plans.models import Kpi
-from plans.rules import rating
 from plans.services.progress import (
     KpiProgress,
     KpiValues,
+    StoredYear,
     YearRow,
-    evaluate_kpi,
-    kpi_series,
     kpi_values,
-    plan_scale,
+    stored_kpi_progress,
+    stored_series,
     trend_line,
 )
 from staff.crossplan import SAME_INDICATOR
@@ -46,25 +45,21 @@ class KpiDetail:
 def build_kpi_detail(
     kpi: KpiValues,
     *,
-    year: int,
-    scale: Sequence[rating.ScaleLabel],
+    progress: KpiProgress,
+    stored: Sequence[StoredYear],
     printed_marks: Mapping[int, str],
     years: Sequence[int],
     baseline_raw: str = "",
     target_raw: str = "",
     has_lineage: bool = False,
 ) -> KpiDetail:
-    """Pure: a KPI's standing in ``year`` and its whole series with rates and printed marks."""
+    """Pure: a KPI's stored standing in the year (``progress``) and its stored years with data
+    (``stored``: the years its public page lists too), each with the mark the plan printed."""
     rows = [
-        SeriesRow(
-            row=row,
-            rate=rating.achievement_rate(baseline=kpi.baseline, target=row.target.value, actual=row.actual),
-            printed_mark=printed_marks.get(row.year, ""),
-        )
-        for row in kpi_series(kpi)
+        SeriesRow(row=item.row, rate=item.rate, printed_mark=printed_marks.get(item.row.year, "")) for item in stored
     ]
     return KpiDetail(
-        progress=evaluate_kpi(kpi, year=year, scale=scale),
+        progress=progress,
         series=rows,
         trend=trend_line(kpi),
         years=list(years),
@@ -75,10 +70,12 @@ def build_kpi_detail(
 
 
 def kpi_detail(plan, kpi_id: int, year: int | None = None) -> KpiDetail | None:
-    """One KPI of ``plan`` for its dashboard page; None when the plan has no such KPI.
+    """One KPI of ``plan`` for its dashboard page, from its stored progress (staff view); None
+    when the plan has no such KPI.
 
     Queries: the measured years, the KPI (with its attachments), its yearly targets, actuals and
-    ratings, the plan's scale, and whether it continues across plans: seven.
+    ratings, whether it continues across plans, its stored row of the year and its stored years
+    with data: eight.
     """
     options, default = plan_years(plan)
     year = choose_year(year, options, default=default)
@@ -91,8 +88,8 @@ def kpi_detail(plan, kpi_id: int, year: int | None = None) -> KpiDetail | None:
     has_lineage = continues or Kpi.objects.filter(predecessor_id=kpi.pk, predecessor_link__in=SAME_INDICATOR).exists()
     return build_kpi_detail(
         values,
-        year=year,
-        scale=plan_scale(plan.pk),
+        progress=stored_kpi_progress(values, plan_id=plan.pk, year=year),
+        stored=stored_series(values, plan_id=plan.pk),
         printed_marks=printed,
         years=options,
         baseline_raw=kpi.baseline_raw,

@@ -8,17 +8,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from plans import selectors
-from plans.choices import ActualStatus
+from plans.choices import ActualStatus, Mark
 from plans.models import Goal, OfficialRating
 from plans.rules import rating
 from plans.rules.tallies import tally
 from plans.services.progress import (
     KpiProgress,
-    KpiValues,
     PlanProgress,
     PlanTallies,
     default_year,
-    mark_for_year,
     plan_progress,
     plan_tallies,
 )
@@ -38,18 +36,22 @@ class YearMark:
         return not self.printed or normalise_printed_mark(self.printed) == self.mark
 
 
-def year_marks(kpi: KpiValues, years: Iterable[int], printed: Mapping[int, str] | None = None) -> list[YearMark]:
-    """The computed mark of every year in ``years`` (``mark_for_year``) beside the printed one."""
+def year_marks(
+    marks: Mapping[int, str], years: Iterable[int], printed: Mapping[int, str] | None = None
+) -> list[YearMark]:
+    """A KPI's stored mark (``marks`` by year; "-" in a year none is stored for) in every year of
+    ``years``, beside the mark the plan printed."""
     printed = printed or {}
-    return [YearMark(year, mark_for_year(kpi, year), printed.get(year, "")) for year in years]
+    return [YearMark(year, marks.get(year, Mark.NONE.value), printed.get(year, "")) for year in years]
 
 
-def marks_by_year(kpis: Iterable[KpiValues], years: Iterable[int]) -> list[tuple[int, dict[str, int]]]:
-    """Counts by mark (○ △ × -) over ``kpis`` for each year: the plan's marks over the years."""
-    kpis = list(kpis)
+def marks_by_year(marks: Iterable[Mapping[int, str]], years: Iterable[int]) -> list[tuple[int, dict[str, int]]]:
+    """Counts by mark (○ △ × -) for each year over the KPIs, each given by its stored marks by
+    year (``marks``; "-" in a year none is stored for): the plan's marks over the years."""
+    marks = list(marks)
     result = []
     for year in years:
-        counter = Counter(mark_for_year(kpi, year) for kpi in kpis)
+        counter = Counter(kpi_marks.get(year, Mark.NONE.value) for kpi_marks in marks)
         result.append((year, {mark: counter.get(mark, 0) for mark in rating.MARKS}))
     return result
 
@@ -171,12 +173,15 @@ def build_plan_overview(
     printed_marks: Mapping[int, Mapping[int, str]],
     years: Sequence[int],
     first_year: int,
+    stored_marks: Mapping[int, Mapping[int, str]] | None = None,
 ) -> PlanOverview:
     """Pure: the plan dashboard's content from the service layer's progress and tallies.
 
-    ``printed_marks`` maps a KPI id to the marks the plan printed per year; ``years`` are the
-    years offered, of which those from ``first_year`` to the chosen year are shown per target.
+    ``printed_marks`` maps a KPI id to the marks the plan printed per year, ``stored_marks`` to
+    its stored marks per year; ``years`` are the years offered, of which those from
+    ``first_year`` to the chosen year are shown per target.
     """
+    stored_marks = stored_marks or {}
     scale = progress.scale
     info = {goal.number: goal for goal in goals}
     shown_years = [year for year in years if first_year <= year <= progress.year]
@@ -197,7 +202,7 @@ def build_plan_overview(
             TargetOverview(
                 item,
                 year_marks(
-                    item.kpi,
+                    stored_marks.get(item.kpi.id, {}),
                     [year for year in shown_years if year > (item.kpi.baseline_year or 0)],
                     printed_marks.get(item.kpi.id, {}),
                 ),
@@ -242,7 +247,7 @@ def build_plan_overview(
         others=others,
         others_counts=computed_counts(tally((item.mark, item.outlook) for item in others), scale),
         total=computed_counts(tallies.total, scale),
-        marks_over_years=marks_by_year([item.kpi for item in progress.kpis], shown_years),
+        marks_over_years=marks_by_year([stored_marks.get(item.kpi.id, {}) for item in progress.kpis], shown_years),
         kpis=list(progress.kpis),
     )
 
@@ -274,7 +279,8 @@ def plan_overview(plan, year: int | None = None) -> PlanOverview:
 
     Queries: the measured years; plan_progress for the year (the plan, its scale, the KPIs,
     their yearly targets, actuals and ratings); the goals with their directions and the
-    printed tallies; the goals' texts; the printed marks: twelve, whatever the number of KPIs.
+    printed tallies; the goals' texts; the printed marks; the stored marks of the years shown:
+    fourteen, whatever the number of KPIs. Every mark is a stored one (``KpiYearProgress``).
     """
     options, default = plan_years(plan)
     year = choose_year(year, options, default=default)
@@ -293,4 +299,7 @@ def plan_overview(plan, year: int | None = None) -> PlanOverview:
         printed_marks=printed_marks_of_plan(plan.pk),
         years=options,
         first_year=plan.first_year,
+        stored_marks=selectors.stored_marks(
+            plan.pk, years=[shown for shown in options if plan.first_year <= shown <= progress.year]
+        ),
     )

@@ -242,9 +242,9 @@ def _projects_by_direction(plan_id: int, year: int) -> dict[str, list[ProjectEnt
 def evaluation_report(plan, year: int | None = None) -> EvaluationReport:
     """The annual evaluation report of ``plan`` for ``year`` (default: the dashboards' year).
 
-    Queries: the plan overview (twelve), the KPIs' raw texts, the directions' texts, the
+    Queries: the plan overview (fourteen), the KPIs' raw texts, the directions' texts, the
     projects with their directions and reviews (three), the successor plan (one, plus three
-    when there is one: the drops, its KPIs, the printed outlooks): twenty-one at most,
+    when there is one: the drops, its KPIs, the printed outlooks): twenty-three at most,
     whatever the number of KPIs or projects.
     """
     overview = plan_overview(plan, year)

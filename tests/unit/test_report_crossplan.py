@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from plans.services.progress import ActualDetail, KpiValues
+from plans.services.progress import ActualDetail, KpiValues, evaluate_kpi, series_years
 from staff.crossplan import (
     Lineage,
     Segment,
@@ -94,7 +94,11 @@ def test_lineage_ids_stop_on_a_cycle():
 
 
 def _segment(slug, title, first, last, kpi, place="小郡市"):
-    return Segment(kpi=kpi, plan_slug=slug, plan_title=title, place=place, first_year=first, last_year=last)
+    """A segment with its KPI's standing in each year as the rules store it."""
+    stored = {year: evaluate_kpi(kpi, year=year) for year in series_years(kpi)}
+    return Segment(
+        kpi=kpi, plan_slug=slug, plan_title=title, place=place, first_year=first, last_year=last, stored=stored
+    )
 
 
 SECOND = KpiValues(

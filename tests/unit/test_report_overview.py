@@ -4,9 +4,17 @@ from decimal import Decimal
 
 import pytest
 
-from plans.rules.rating import ScaleLabel
+from plans.rules.rating import ScaleLabel, YearTarget
 from plans.rules.tallies import tally
-from plans.services.progress import KpiValues, PlanProgress, evaluate_kpi, tallies_by_goal
+from plans.services.progress import (
+    KpiValues,
+    PlanProgress,
+    StoredYear,
+    YearRow,
+    evaluate_kpi,
+    mark_for_year,
+    tallies_by_goal,
+)
 from staff.overview import (
     Counts,
     GoalInfo,
@@ -104,8 +112,15 @@ def test_outlook_colours_run_from_best_to_worst():
     assert set(colours) == {"A", "B", "C", "-"}
 
 
+def stored_marks(kpi: KpiValues, years) -> dict[int, str]:
+    """A KPI's marks by year as the rules store them."""
+    return {year: mark_for_year(kpi, year) for year in years}
+
+
 def test_year_marks_stand_beside_the_printed_ones():
-    marks = year_marks(LIVE_HERE, [2015, 2016, 2017], {2015: "×", 2016: "×", 2017: "○"})
+    marks = year_marks(
+        stored_marks(LIVE_HERE, [2015, 2016, 2017]), [2015, 2016, 2017], {2015: "×", 2016: "×", 2017: "○"}
+    )
     assert [(mark.year, mark.mark) for mark in marks] == [(2015, "×"), (2016, "×"), (2017, "×")]
     # the worked case: 76.4 is 99% of 77.0 but only 62.5% of the way from the baseline
     assert [mark.agrees for mark in marks] == [True, True, False]
@@ -122,7 +137,8 @@ def test_marks_by_year_count_every_kpi():
         target=Decimal(10),
         actuals={2015: Decimal(5)},
     )
-    assert marks_by_year([LIVE_HERE, other], [2015, 2016]) == [
+    marks = [stored_marks(kpi, [2015, 2016]) for kpi in (LIVE_HERE, other)]
+    assert marks_by_year(marks, [2015, 2016]) == [
         (2015, {"○": 1, "△": 0, "×": 1, "-": 0}),
         (2016, {"○": 0, "△": 0, "×": 1, "-": 1}),
     ]
@@ -210,6 +226,7 @@ def test_build_plan_overview_puts_targets_directions_and_others_in_their_place()
         printed_marks={10: {2020: "○"}},
         years=[2020, 2021, 2022],
         first_year=2020,
+        stored_marks={kpi.id: stored_marks(kpi, [2020, 2021]) for kpi in kpis},
     )
     goal = overview.goal(1)
     assert goal.kind_label == "基本目標"
@@ -229,7 +246,23 @@ def test_build_plan_overview_puts_targets_directions_and_others_in_their_place()
 
 
 def test_build_kpi_detail_gives_each_year_its_rate_and_printed_mark():
-    detail = build_kpi_detail(LIVE_HERE, year=2016, scale=KURUME_SCALE, printed_marks={2016: "×"}, years=[2015, 2016])
+    progress = evaluate_kpi(LIVE_HERE, year=2016, scale=KURUME_SCALE)
+    stored = [
+        StoredYear(
+            row=YearRow(
+                year, YearTarget(item.year_target.value, item.year_target.stated), item.actual, None, item.mark
+            ),
+            rate=item.rate,
+            outlook=item.outlook,
+            official_label=item.official_label,
+            disagrees=item.disagrees,
+        )
+        for year in (2015, 2016, 2017)
+        for item in [evaluate_kpi(LIVE_HERE, year=year, scale=KURUME_SCALE)]
+    ]
+    detail = build_kpi_detail(
+        LIVE_HERE, progress=progress, stored=stored, printed_marks={2016: "×"}, years=[2015, 2016]
+    )
     row_2016 = next(row for row in detail.series if row.row.year == 2016)
     assert row_2016.rate == Decimal("0.625")
     assert row_2016.printed_mark == "×"
