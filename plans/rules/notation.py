@@ -1,4 +1,4 @@
-"""Numbers and era years as Japanese plans write them.
+"""Numbers as Japanese plans write them (years: ``plans.rules.years``, re-exported here).
 
 Pure functions, no ORM. The rules are those of DOMAIN.md ("Years", "Numbers as the
 documents write them"): NFKC first, `△`/`▲` before a number is a minus sign, units are kept
@@ -16,35 +16,30 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+# Years and the text normalisation live in their own modules; their names stay importable from here.
+from plans.rules.text import normalize_text
+from plans.rules.years import (  # noqa: F401
+    ERAS,
+    MAX_YEAR,
+    MIN_YEAR,
+    EraYear,
+    era_label,
+    format_era_year,
+    format_year,
+    parse_era_month,
+    parse_era_year,
+    parse_year,
+)
 
 MEASURED = "measured"
 PENDING = "pending"
 UNMEASURED = "unmeasured"
 BLANK = "blank"
 
-# Era initials and names -> the Western year of the era's first year (元年).
-ERAS = {
-    "M": 1868,
-    "明治": 1868,
-    "明": 1868,
-    "T": 1912,
-    "大正": 1912,
-    "大": 1912,
-    "S": 1926,
-    "昭和": 1926,
-    "昭": 1926,
-    "H": 1989,
-    "平成": 1989,
-    "平": 1989,
-    "R": 2019,
-    "令和": 2019,
-    "令": 2019,
-}
-MIN_YEAR, MAX_YEAR = 1868, 2200
 MAX_SIGNIFICANT_DIGITS = 15
 MAX_DECIMAL_PLACES = 6
 VALUE_LIMIT = Decimal(10) ** 15  # values lie strictly between -VALUE_LIMIT and VALUE_LIMIT
@@ -56,15 +51,8 @@ PENDING_MARKERS = ("集計中", "調査中", "算出中")
 UNMEASURED_MARKERS = ("未把握", "未集計", "未実施", "未調査", "把握できず")
 PRELIMINARY_MARKERS = ("速報値", "速報")
 
-_MINUS_SIGNS = re.compile(r"[△▲▼−－]\s*(?=\d)")
 _NUMBER = re.compile(r"(?<![\d.])[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d.])")
 _PARENTHESISED = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
-_ERA_YEAR = re.compile(
-    r"^(?P<era>令和|平成|昭和|大正|明治|[RHSTM令平昭大明])\.?\s*(?P<num>元|\d{1,2})\s*"
-    r"(?P<suffix>年度|年|FY)?$"
-)
-_WESTERN_YEAR = re.compile(r"^(?P<num>\d{4})\s*(?P<suffix>年度|年|FY)?$")
-_FY_PREFIX = re.compile(r"^FY\s*(?P<num>\d{4})$")
 _ANNOTATED_YEAR = re.compile(r"^(?:令和|平成|[RH])\s*(?:元|\d{1,2})\s*(?:年度|年)?$")
 _SURVEY = re.compile(r"^(?P<year>.+?)\s*調査$")
 _CUMULATIVE_TO = re.compile(r"^(?:(?P<year>.+?)\s*(?:年度|年)?\s*まで(?:の)?\s*)?累計$|^(?P<year2>.+?)まで$")
@@ -97,95 +85,6 @@ class ParsedValue:
     annotated_year: int | None = None
     note: str = ""
     maintain: bool = False  # a target written `維持` / `…を維持`: keep the baseline
-
-
-@dataclass(frozen=True)
-class EraYear:
-    year: int
-    fiscal: bool | None  # True for 年度, False for 年, None when the text does not say
-    first_year: int | None = None  # the start of a period such as 平成25～29年 (its year is the end)
-
-
-def normalize_text(text: str) -> str:
-    """NFKC (full-width digits, commas and brackets to ASCII), `△ ▲` before a digit to minus."""
-    text = unicodedata.normalize("NFKC", text).replace("〜", "~").replace("～", "~")
-    text = text.replace("【", "(").replace("】", ")").replace("［", "(").replace("］", ")")
-    text = _MINUS_SIGNS.sub("-", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def parse_era_year(text: str) -> EraYear:
-    """`R元年度`, `H31`, `令和3年度`, `R4 年度`, `2025`, `2025年度` -> the Western year."""
-    if not isinstance(text, str):
-        raise ValueError(f"「{text}」は年として読めません。")
-    normalized = normalize_text(text).replace(" ", "")
-    if "~" in normalized:
-        return _parse_period(text, normalized)
-    fiscal: bool | None = None
-    match = _ERA_YEAR.match(normalized)
-    if match:
-        number = 1 if match["num"] == "元" else int(match["num"])
-        if number < 1:
-            raise ValueError(f"「{text}」は年として読めません。")
-        year = ERAS[match["era"]] + number - 1
-        suffix = match["suffix"]
-    else:
-        match = _WESTERN_YEAR.match(normalized) or _FY_PREFIX.match(normalized)
-        if not match:
-            raise ValueError(f"「{text}」は年として読めません（例: R7年度、H31、2025）。")
-        year = int(match["num"])
-        suffix = match.groupdict().get("suffix") or ("FY" if normalized.startswith("FY") else None)
-    if suffix in ("年度", "FY"):
-        fiscal = True
-    elif suffix == "年":
-        fiscal = False
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"「{text}」は対応している年の範囲（{MIN_YEAR}〜{MAX_YEAR}）の外です。")
-    return EraYear(year=year, fiscal=fiscal)
-
-
-def _parse_period(text: str, normalized: str) -> EraYear:
-    """`平成25～29年`, `H27~R1`, `R2~R6年度`: a period, dated by its last year."""
-    start_text, _sep, end_text = normalized.partition("~")
-    if not start_text or not end_text or "~" in end_text:
-        raise ValueError(f"「{text}」は年として読めません。")
-    suffix = next((suffix for suffix in ("年度", "年") if end_text.endswith(suffix)), "")
-    start = parse_era_year(start_text if start_text.endswith(("年度", "年")) else start_text + suffix)
-    era = _ERA_YEAR.match(start_text.removesuffix("年度").removesuffix("年"))
-    if end_text[0].isdigit() and era and not _WESTERN_YEAR.match(end_text):
-        end_text = era["era"] + end_text  # 平成25～29年: the end inherits the era
-    end = parse_era_year(end_text)
-    if end.year < start.year:
-        raise ValueError(f"「{text}」は期間の始まりが終わりより後です。")
-    return EraYear(year=end.year, fiscal=end.fiscal, first_year=start.year)
-
-
-def parse_year(text: str | int) -> int:
-    """The Western year of an era or Western year as written: ``parse_year("R元年度") == 2019``."""
-    if isinstance(text, int) and not isinstance(text, bool):
-        if not MIN_YEAR <= text <= MAX_YEAR:
-            raise ValueError(f"「{text}」は対応している年の範囲（{MIN_YEAR}〜{MAX_YEAR}）の外です。")
-        return text
-    return parse_era_year(text).year
-
-
-def era_label(year: int) -> str:
-    """`R7`, `R元`, `H30`: the era label staff read for a Western year."""
-    for initial, start in (("R", 2019), ("H", 1989), ("S", 1926), ("T", 1912), ("M", 1868)):
-        if year >= start:
-            number = year - start + 1
-            return f"{initial}{'元' if number == 1 else number}"
-    return str(year)
-
-
-def format_era_year(year: int, *, fiscal: bool = True) -> str:
-    """2025 -> `R7年度` (or `R7年`): the year as staff write it, without the Western year."""
-    return f"{era_label(year)}{'年度' if fiscal else '年'}"
-
-
-def format_year(year: int, *, fiscal: bool = True) -> str:
-    """``format_year(2025, fiscal=True) == "R7年度 (2025)"``."""
-    return f"{format_era_year(year, fiscal=fiscal)} ({year})"
 
 
 def quote(text) -> str:
@@ -387,19 +286,3 @@ def written_places(texts: Iterable[str | None]) -> int | None:
     """A KPI's precision: the most decimal places among its values as written (None when none has a value)."""
     places = [found for text in texts if text and (found := decimal_places(text)) is not None]
     return max(places) if places else None
-
-
-def parse_era_month(text: str):
-    """`R5.12` or `令和5年12月` -> date(2023, 12, 1); None when the text names no month."""
-    import datetime
-
-    normalized = normalize_text(text).replace(" ", "")
-    match = re.match(r"^(?P<year>.+?)(?:\.|年)(?P<month>\d{1,2})月?$", normalized)
-    if not match:
-        return None
-    try:
-        year = parse_year(match["year"])
-    except ValueError:
-        return None
-    month = int(match["month"])
-    return datetime.date(year, month, 1) if 1 <= month <= 12 else None
