@@ -37,7 +37,7 @@ from plans.services.progress import (
     unstored_progress,
 )
 from workbooks import schema
-from workbooks.plan_export import _attachment_code, plan_document, plan_rows, year_text
+from workbooks.plan_export import attachment_code, plan_document, plan_rows, year_text
 from workbooks.safety import csv_bytes
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -208,7 +208,7 @@ def _kpi_attributes(plan, kpi, places: int | None = None) -> dict[str, str]:
         "goal_number": str(goal.number) if goal else "",
         "goal_title": goal.title if goal else "",
         "level": schema.word_for(schema.LEVEL_WORDS, kpi.level),
-        "attached_to": _attachment_code(kpi),
+        "attached_to": attachment_code(kpi),
         "kpi_code": kpi.code,
         "kpi_name": kpi.name,
         "unit": kpi.unit,
