@@ -3,25 +3,34 @@
 Every number comes from the service layer, always with ``public=True`` (only the actuals of the
 years a planner published). Downloads and the API are cached by URL and data version and carry
 a strong ETag (``public_cache``). Each view gathers its page's data from one or two services and
-renders; the legend's worked examples come from ``public.legend``, the sitemap from
-``public.sitemaps``.
+renders; page metadata and breadcrumbs come from ``public.pages``, the legend's worked examples
+from ``public.legend``, the sitemap from ``public.sitemaps``.
 """
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from plans import charts, selectors
-from plans.models import Goal, Kpi, Package, Plan, PublishedYear, RatingLabel
-from plans.params import year_param
+from plans.models import Goal, Kpi, Package, Plan
 from plans.rules import rating
 from plans.rules.notation import format_year
 from plans.services.progress import kpi_values, plan_progress, plan_scale, plan_tallies, stored_series
 from public import downloads, legend, opendata
+from public.pages import (
+    PublicPageMixin,
+    breadcrumbs,
+    goal_title,
+    plan_crumb,
+    published_years,
+    rating_scales,
+    shown_year,
+    tally_text,
+)
 from public.search import MAX_QUERY_LENGTH, search_goals, search_kpis
 from public.summary import (
     combined_tally,
@@ -35,27 +44,6 @@ from public.summary import (
     summarize_stored,
     tally_of_cards,
 )
-
-
-def _crumbs(*items):
-    """Breadcrumbs from the home page: (label, url) pairs, the last one the current page (no url)."""
-    return [(_("Plans"), reverse("plans:plan-list")), *items]
-
-
-def _plan_crumb(plan):
-    return (plan.title, plan.get_absolute_url())
-
-
-def _tally_text(tally) -> str:
-    marks, _outlooks = tally.as_text()
-    return marks or "-"
-
-
-class PublicPageMixin:
-    """Title, description, canonical URL and breadcrumbs for the sharing tags of every page."""
-
-    def page_meta(self, *, title: str, description: str, breadcrumbs: list) -> dict:
-        return {"page_title": title, "page_description": description, "breadcrumbs": breadcrumbs}
 
 
 class PlanListView(PublicPageMixin, TemplateView):
@@ -89,7 +77,7 @@ class PlanDetailView(PublicPageMixin, TemplateView):
         plan = get_object_or_404(
             Plan.objects.select_related("municipality").prefetch_related("partners"), slug=kwargs["slug"]
         )
-        years, year = _shown_year(self.request, plan.pk)
+        years, year = shown_year(self.request, plan.pk)
         progress = plan_progress(plan.pk, year, public=True)
         tallies = plan_tallies(plan.pk, public=True, progress=progress)
         goals = [
@@ -135,7 +123,7 @@ class PlanDetailView(PublicPageMixin, TemplateView):
                 title=plan.title,
                 count=total.kpi_count,
                 year=format_year(tallies.year),
-                marks=_tally_text(total),
+                marks=tally_text(total),
             )
             if has_data
             else _("{municipality} — {title}: goals, KPIs and targets; no actual has been published yet.").format(
@@ -144,7 +132,7 @@ class PlanDetailView(PublicPageMixin, TemplateView):
         )
         return {
             **super().get_context_data(**kwargs),
-            **self.page_meta(title=plan.title, description=description, breadcrumbs=_crumbs((plan.title, None))),
+            **self.page_meta(title=plan.title, description=description, breadcrumbs=breadcrumbs((plan.title, None))),
             "plan": plan,
             "tallies": tallies,
             "years": years,
@@ -152,22 +140,6 @@ class PlanDetailView(PublicPageMixin, TemplateView):
             "goals": goals,
             "other_groups": other_groups,
         }
-
-
-def _shown_year(request, plan_id: int) -> tuple[list[int], int | None]:
-    """The plan's published years with a measured actual, and the one a page shows: ``?year=``
-    when it is one of them (404 otherwise), else the latest (None when nothing is published)."""
-    years = sorted(set(selectors.measured_years(plan_id, public=True)))
-    requested = request.GET.get("year")
-    if requested is None:
-        return years, years[-1] if years else None
-    if year_param(requested) not in years:
-        raise Http404(_("No published data for that year."))
-    return years, year_param(requested)
-
-
-def _goal_title(goal) -> str:
-    return f"{goal.kind_label or _('Goal')}{goal.number} {goal.title}"
 
 
 class GoalDetailView(PublicPageMixin, TemplateView):
@@ -180,7 +152,7 @@ class GoalDetailView(PublicPageMixin, TemplateView):
             Goal.objects.select_related("plan__municipality"), plan__slug=kwargs["slug"], number=kwargs["number"]
         )
         plan = goal.plan
-        years, year = _shown_year(self.request, plan.pk)
+        years, year = shown_year(self.request, plan.pk)
         progress = plan_progress(plan.pk, year, public=True)
         items = [item for item in progress.kpis if item.kpi.goal_number == goal.number]
         latest = selectors.latest_stored_actuals(plan.pk, year=progress.year, public=True)
@@ -196,7 +168,7 @@ class GoalDetailView(PublicPageMixin, TemplateView):
         siblings = list(Goal.objects.filter(plan=plan).order_by("number").values_list("number", "kind_label", "title"))
         index = [number for number, _kind, _title in siblings].index(goal.number)
         tally = tally_of_cards(cards)  # the sum of the cards: the stored goal and direction tallies
-        title = _goal_title(goal)
+        title = goal_title(goal)
         has_data = any(value is not None for item in items for value in item.kpi.actuals.values())
         description = _(
             "{title} ({plan}): {count} KPIs with their targets, latest actuals, marks and outlooks."
@@ -206,7 +178,7 @@ class GoalDetailView(PublicPageMixin, TemplateView):
             **self.page_meta(
                 title=f"{title} | {plan.title}",
                 description=description,
-                breadcrumbs=_crumbs(_plan_crumb(plan), (title, None)),
+                breadcrumbs=breadcrumbs(plan_crumb(plan), (title, None)),
             ),
             "plan": plan,
             "goal": goal,
@@ -253,10 +225,10 @@ class KpiDetailView(PublicPageMixin, TemplateView):
             Kpi.objects.select_related("plan").filter(pk=kpi.predecessor_id).first() if kpi.predecessor_id else None
         )
         successors = list(Kpi.objects.select_related("plan").filter(predecessor=kpi).order_by("plan__first_year", "pk"))
-        crumbs = [_plan_crumb(plan)]
+        crumbs = [plan_crumb(plan)]
         if goal is not None:
             crumbs.append(
-                (_goal_title(goal), reverse("plans:goal-detail", kwargs={"slug": plan.slug, "number": goal.number}))
+                (goal_title(goal), reverse("plans:goal-detail", kwargs={"slug": plan.slug, "number": goal.number}))
             )
         crumbs.append((kpi.name, None))
         description = charts.describe_kpi(values)
@@ -267,7 +239,9 @@ class KpiDetailView(PublicPageMixin, TemplateView):
         ]
         return {
             **super().get_context_data(**kwargs),
-            **self.page_meta(title=f"{kpi.name} | {plan.title}", description=description, breadcrumbs=_crumbs(*crumbs)),
+            **self.page_meta(
+                title=f"{kpi.name} | {plan.title}", description=description, breadcrumbs=breadcrumbs(*crumbs)
+            ),
             "plan": plan,
             "kpi": kpi,
             "values": values,
@@ -299,22 +273,12 @@ class LegendView(PublicPageMixin, TemplateView):
                     "What ○ △ × - and A–E mean, how the achievement rate is calculated from the baseline, "
                     "with worked examples."
                 ),
-                breadcrumbs=_crumbs((_("How to read the marks"), None)),
+                breadcrumbs=breadcrumbs((_("How to read the marks"), None)),
             ),
             "example": legend.rate_example(**legend.RATE_EXAMPLE),
             "outlook_example": legend.outlook_example(**legend.OUTLOOK_EXAMPLE),
-            "scales": _rating_scales(),
+            "scales": rating_scales(),
         }
-
-
-def _rating_scales() -> list[tuple[Plan, list[RatingLabel]]]:
-    """Each plan with its own rating labels (A+, A-, …), in the order of the home page (one query)."""
-    scales: dict[int, list[RatingLabel]] = {}
-    for label in RatingLabel.objects.select_related("plan").order_by(
-        "plan__municipality__code", "plan__first_year", "plan_id", "order", "id"
-    ):
-        scales.setdefault(label.plan_id, []).append(label)
-    return [(labels[0].plan, labels) for labels in scales.values()]
 
 
 class SearchView(PublicPageMixin, TemplateView):
@@ -333,17 +297,13 @@ class SearchView(PublicPageMixin, TemplateView):
             **self.page_meta(
                 title=title,
                 description=_("Find the KPIs of every plan by a part of their name."),
-                breadcrumbs=_crumbs((_("Search KPIs"), None)),
+                breadcrumbs=breadcrumbs((_("Search KPIs"), None)),
             ),
             "query": query,
             "hits": hits,
             "goal_hits": goals,
             "max_length": MAX_QUERY_LENGTH,
         }
-
-
-def _published(plan):
-    return list(PublishedYear.objects.filter(plan=plan).order_by("year"))
 
 
 class DownloadsView(PublicPageMixin, TemplateView):
@@ -354,7 +314,7 @@ class DownloadsView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         plan = get_object_or_404(Plan.objects.select_related("municipality"), slug=kwargs["slug"])
         title = _("Open data: {title}").format(title=plan.title)
-        published = _published(plan)
+        published = published_years(plan)
         return {
             **super().get_context_data(**kwargs),
             **self.page_meta(
@@ -363,7 +323,7 @@ class DownloadsView(PublicPageMixin, TemplateView):
                     "Download the published KPI data of {title} as CSV (UTF-8 with BOM, one row per KPI and year), "
                     "Excel and JSON. Licence: CC BY 4.0."
                 ).format(title=plan.title),
-                breadcrumbs=_crumbs(_plan_crumb(plan), (_("Open data"), None)),
+                breadcrumbs=breadcrumbs(plan_crumb(plan), (_("Open data"), None)),
             ),
             "plan": plan,
             "published": published,
@@ -388,7 +348,7 @@ class OpenDataView(PublicPageMixin, TemplateView):
                 description=_(
                     "KPI data of every plan as CSV, Excel and JSON, and a read-only JSON API. Licence: CC BY 4.0."
                 ),
-                breadcrumbs=_crumbs((_("Open data"), None)),
+                breadcrumbs=breadcrumbs((_("Open data"), None)),
             ),
             "catalogue": opendata.plan_catalogue(),
             "licence_url": opendata.LICENCE_URL,

@@ -1,0 +1,70 @@
+"""What the public pages share besides their data: page metadata, breadcrumbs and small reads.
+
+``PublicPageMixin`` gives every page its title, description and breadcrumbs (the sharing tags);
+``shown_year`` reads ``?year=``. The views in ``public.views`` call these and render.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from plans import selectors
+from plans.models import Plan, PublishedYear, RatingLabel
+from plans.params import year_param
+
+
+class PublicPageMixin:
+    """Title, description, canonical URL and breadcrumbs for the sharing tags of every page."""
+
+    def page_meta(self, *, title: str, description: str, breadcrumbs: list) -> dict:
+        return {"page_title": title, "page_description": description, "breadcrumbs": breadcrumbs}
+
+
+def breadcrumbs(*items):
+    """Breadcrumbs from the home page: (label, url) pairs, the last one the current page (no url)."""
+    return [(_("Plans"), reverse("plans:plan-list")), *items]
+
+
+def plan_crumb(plan):
+    """A plan's breadcrumb: its title and page."""
+    return (plan.title, plan.get_absolute_url())
+
+
+def goal_title(goal) -> str:
+    """`基本目標1 …`: a goal as its page and breadcrumb name it."""
+    return f"{goal.kind_label or _('Goal')}{goal.number} {goal.title}"
+
+
+def tally_text(tally) -> str:
+    """The marks of a tally as text (`○ 3 △ 1`), or `-` when it has none."""
+    marks, _outlooks = tally.as_text()
+    return marks or "-"
+
+
+def shown_year(request, plan_id: int) -> tuple[list[int], int | None]:
+    """The plan's published years with a measured actual, and the one a page shows: ``?year=``
+    when it is one of them (404 otherwise), else the latest (None when nothing is published)."""
+    years = sorted(set(selectors.measured_years(plan_id, public=True)))
+    requested = request.GET.get("year")
+    if requested is None:
+        return years, years[-1] if years else None
+    if year_param(requested) not in years:
+        raise Http404(_("No published data for that year."))
+    return years, year_param(requested)
+
+
+def rating_scales() -> list[tuple[Plan, list[RatingLabel]]]:
+    """Each plan with its own rating labels (A+, A-, …), in the order of the home page (one query)."""
+    scales: dict[int, list[RatingLabel]] = {}
+    for label in RatingLabel.objects.select_related("plan").order_by(
+        "plan__municipality__code", "plan__first_year", "plan_id", "order", "id"
+    ):
+        scales.setdefault(label.plan_id, []).append(label)
+    return [(labels[0].plan, labels) for labels in scales.values()]
+
+
+def published_years(plan) -> list[PublishedYear]:
+    """A plan's published years, earliest first."""
+    return list(PublishedYear.objects.filter(plan=plan).order_by("year"))
