@@ -27,15 +27,9 @@ from django.utils.functional import lazy
 
 from plans.choices import ActualStatus, Mark
 from plans.presentation import format_rate
-from plans.services.progress import (
-    KpiProgress,
-    KpiValues,
-    kpi_values,
-    plan_stored_progress,
-    progress_from_row,
-    series_years,
-    unstored_progress,
-)
+from plans.rules.progress import KpiProgress, KpiValues
+from plans.services.progress import kpi_values, progress_from_row
+from plans.services.progress_reads import plan_stored_progress, series_years, unstored_progress
 from workbooks import schema
 from workbooks.plan_export import attachment_code, plan_document, plan_rows, year_text
 from workbooks.safety import csv_bytes

@@ -1,7 +1,8 @@
-"""What the public pages say about plans, goals and KPIs: summaries built on the rating rules.
+"""What the public pages say about plans, goals and KPIs: summaries of their stored progress.
 
-The core is pure (``KpiValues``, ``KpiProgress`` and ``Tally`` in, frozen dataclasses out) and
-calls ``plans.services.progress`` for every mark, rate and outlook; nothing is recomputed here.
+The core is pure (``KpiValues``, the stored standing — ``KpiProgress`` from stored rows,
+``StoredYear`` — and ``Tally`` in, frozen dataclasses out): every mark, rate and outlook is the one
+``plans.services.progress`` stored; no rule runs here.
 ``plans_overview`` is the thin wrapper of the home page: every plan, its latest published year
 and its tally, in a fixed number of queries whatever the number of plans and KPIs.
 """
@@ -17,55 +18,12 @@ from django.db.models import Max
 from plans.choices import TallyScope
 from plans.models import KpiYearProgress, Plan, ProgressTally, ProgressView
 from plans.rules import rating
+from plans.rules.progress import KpiProgress, KpiValues, YearRow
 from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import Tally, tally
-from plans.services.progress import (
-    KpiProgress,
-    KpiValues,
-    StoredYear,
-    YearRow,
-    evaluate_kpi,
-    kpi_series,
-    mark_for_year,
-    year_target_for,
-)
+from plans.services.progress_reads import StoredYear
 
-# --- one KPI ---------------------------------------------------------------------------------
-
-
-def kpi_years(kpi: KpiValues) -> list[YearRow]:
-    """The rows of a KPI's table: its series (baseline year to target year) and, before it, any
-    actual recorded at or before the baseline year (うきは prints a 最新値 for the baseline year),
-    so that no published actual is left out."""
-    rows = kpi_series(kpi)
-    covered = {row.year for row in rows}
-    earlier = [
-        YearRow(
-            year=year,
-            target=year_target_for(kpi, year),
-            actual=kpi.actuals.get(year),
-            detail=kpi.actual_details.get(year),
-            mark=mark_for_year(kpi, year),
-        )
-        for year in sorted(set(kpi.actuals) | set(kpi.actual_details))
-        if year not in covered
-    ]
-    return sorted([*earlier, *rows], key=lambda row: row.year)
-
-
-def latest_actual(kpi: KpiValues) -> YearRow | None:
-    """The latest year with a measured value, with that year's target and mark (None if none)."""
-    measured = [year for year, value in kpi.actuals.items() if value is not None]
-    if not measured:
-        return None
-    year = max(measured)
-    return YearRow(
-        year=year,
-        target=year_target_for(kpi, year),
-        actual=kpi.actuals[year],
-        detail=kpi.actual_details.get(year),
-        mark=mark_for_year(kpi, year),
-    )
+# --- one KPI, from its stored progress ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -83,28 +41,6 @@ class KpiSummary:
     disagrees: bool
 
 
-def summarize_kpi(kpi: KpiValues, *, scale: Iterable[ScaleLabel] = rating.DEFAULT_SCALE) -> KpiSummary:
-    """Summary of a KPI from all the data it has (the evaluation year is its latest year with an
-    actual or a printed rating, so the outlook uses every actual and the latest printed rating)."""
-    scale = tuple(scale)
-    years = [*kpi.actuals, *kpi.official_outlooks]
-    latest = latest_actual(kpi)
-    if not years:
-        return KpiSummary(kpi, None, None, "-", rating.to_plan_scale("-", scale), "", None, False)
-    progress = evaluate_kpi(kpi, year=max(years), scale=scale)
-    official_years = [year for year in kpi.official_outlooks if year <= progress.year]
-    return KpiSummary(
-        kpi=kpi,
-        latest=latest,
-        latest_rate=evaluate_kpi(kpi, year=latest.year, scale=scale).rate if latest else None,
-        outlook=progress.outlook,
-        outlook_on_plan_scale=progress.outlook_on_plan_scale,
-        official_label=progress.official_label,
-        official_year=max(official_years) if official_years else None,
-        disagrees=progress.disagrees,
-    )
-
-
 @dataclass(frozen=True)
 class YearLine:
     """One row of a KPI's table: the year's target, actual, achievement rate and mark."""
@@ -112,22 +48,6 @@ class YearLine:
     row: YearRow
     rate: Decimal | None
     official_label: str
-
-
-def kpi_table(kpi: KpiValues, *, scale: Iterable[ScaleLabel] = rating.DEFAULT_SCALE) -> list[YearLine]:
-    """Every year of the KPI's table with the rate and mark the rules give it."""
-    scale = tuple(scale)
-    return [
-        YearLine(
-            row=row,
-            rate=evaluate_kpi(kpi, year=row.year, scale=scale).rate if row.actual is not None else None,
-            official_label=kpi.official_outlooks.get(row.year, ""),
-        )
-        for row in kpi_years(kpi)
-    ]
-
-
-# --- one KPI, from its stored progress ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -154,27 +74,17 @@ def kpi_card(item: KpiProgress, latest=None) -> KpiCard:
     """The card of ``item`` (a KPI's stored standing in a year); ``latest`` is its latest stored
     row with an actual up to that year (``selectors.latest_stored_actuals``), if it has one."""
     kpi = item.kpi
-    if latest is None:  # no stored row with an actual: the KPI's own visible actuals up to the year
-        measured = [year for year, value in kpi.actuals.items() if value is not None and year <= item.year]
-        row = (
-            YearRow(
-                year=max(measured),
-                target=year_target_for(kpi, max(measured)),
-                actual=kpi.actuals[max(measured)],
-                detail=kpi.actual_details.get(max(measured)),
-                mark=mark_for_year(kpi, max(measured)),
-            )
-            if measured
-            else None
-        )
-    else:
-        row = YearRow(
+    row = (
+        YearRow(
             year=latest.year,
             target=rating.YearTarget(value=None, stated=False),
             actual=latest.actual,
             detail=kpi.actual_details.get(latest.year),
             mark=latest.mark,
         )
+        if latest is not None
+        else None  # no stored year with an actual up to the year: nothing measured to show
+    )
     # The plan's own latest printed rating (小郡 rates "as of R6.4", after the last actual's year),
     # shown beside the computed outlook with its year; it is not counted in any tally.
     official_year = max(kpi.official_outlooks, default=None)
@@ -271,10 +181,6 @@ def combined_tally(tallies: Iterable[Tally]) -> Tally:
     for item in tallies:
         total += item
     return total
-
-
-def tally_of(progress: Iterable[KpiProgress]) -> Tally:
-    return tally((item.mark, item.outlook) for item in progress)
 
 
 # --- plans on the home page -----------------------------------------------------------------

@@ -19,7 +19,8 @@ from plans import charts, selectors
 from plans.models import Goal, Kpi, Package, Plan
 from plans.rules import rating
 from plans.rules.notation import format_year
-from plans.services.progress import kpi_values, plan_progress, plan_scale, plan_tallies, stored_series
+from plans.services.progress import kpi_values, plan_progress, plan_scale, plan_tallies
+from plans.services.progress_reads import stored_series
 from public import downloads, legend, opendata
 from public.pages import (
     PublicPageMixin,
@@ -35,12 +36,10 @@ from public.search import MAX_QUERY_LENGTH, search_goals, search_kpis
 from public.summary import (
     combined_tally,
     kpi_card,
-    kpi_table,
     municipality_groups,
     ordered_counts,
     plans_overview,
     stored_table,
-    summarize_kpi,
     summarize_stored,
     tally_of_cards,
 )
@@ -205,11 +204,9 @@ class KpiDetailView(PublicPageMixin, TemplateView):
         kpi = get_object_or_404(selectors.kpis_with_values(plan.pk, public=True), code=kwargs["code"])
         values = kpi_values(kpi)
         scale = plan_scale(plan.pk)
-        series = stored_series(values, plan_id=plan.pk, public=True)
-        if series:
-            summary, table = summarize_stored(values, series, scale=scale), stored_table(values, series)
-        else:  # nothing stored (data not written through the services): what the rules say
-            summary, table = summarize_kpi(values, scale=scale), kpi_table(values, scale=scale)
+        series = stored_series(values, plan_id=plan.pk, public=True)  # its stored years: no rule runs
+        summary, table = summarize_stored(values, series, scale=scale), stored_table(values, series)
+        rows = [item.row for item in series]
         official = None
         if summary.official_year is not None:
             official = next(
@@ -231,7 +228,7 @@ class KpiDetailView(PublicPageMixin, TemplateView):
                 (goal_title(goal), reverse("plans:goal-detail", kwargs={"slug": plan.slug, "number": goal.number}))
             )
         crumbs.append((kpi.name, None))
-        description = charts.describe_kpi(values)
+        description = charts.describe_kpi(values, rows)
         notes = [
             (format_year(year, fiscal=values.fiscal), detail)
             for year, detail in sorted(values.actual_details.items())
@@ -251,7 +248,7 @@ class KpiDetailView(PublicPageMixin, TemplateView):
             "official_meaning": next((label.meaning for label in scale if label.label == summary.official_label), ""),
             "year_kind": kpi.year_kind,
             "table": table,
-            "figure": charts.kpi_figure(values),
+            "figure": charts.kpi_figure(values, rows),
             "chart_description": description,
             "notes": notes,
             "predecessor": predecessor,

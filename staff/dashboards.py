@@ -161,6 +161,7 @@ class KpiDashboardView(StaffDashboardMixin, TemplateView):
         if detail is None:
             raise Http404
         kpi = detail.progress.kpi
+        rows = [entry.row for entry in detail.series]  # its stored years (staff view): no rule runs
         return {
             **super().get_context_data(**kwargs),
             "plan": plan,
@@ -168,8 +169,8 @@ class KpiDashboardView(StaffDashboardMixin, TemplateView):
             "kpi": kpi,
             "year_kind": "fiscal" if kpi.fiscal else "calendar",
             "actual_text": actual_text(detail.progress),
-            "figure": charts.kpi_figure(kpi),
-            "description": charts.describe_kpi(kpi),
+            "figure": charts.kpi_figure(kpi, rows),
+            "description": charts.describe_kpi(kpi, rows),
         }
 
 

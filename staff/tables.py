@@ -22,7 +22,7 @@ from plans.choices import ActualStatus, Mark
 from plans.presentation import format_number, format_rate
 from plans.rules import rating
 from plans.rules.notation import era_label
-from plans.services.progress import KpiProgress
+from plans.rules.progress import KpiProgress
 from workbooks.safety import XLSX, csv_bytes, workbook_bytes
 
 EXPORT_FORMATS = ("csv", "xlsx")

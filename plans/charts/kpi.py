@@ -4,22 +4,31 @@ A KPI whose baseline and target are totals over several years (``KpiValues.total
 on running totals (``plans.rules.rating.total_standing``), so its chart shows the same: the running
 total of the actuals against the target prorated to the years elapsed (target × k / N in the k-th
 of N years), never its single-year actuals against the whole total.
+
+The charts draw the rows they are given: the KPI's stored years (``StoredYear.row``, the years its
+table lists), each with its stored target and mark; no rule runs here. A total's running totals are
+the actuals added up (``plans.rules.rating.running_total``), drawn beside each year's stored mark.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from plans.charts.base import COLOURS, FONT, TITLE_PLACE, number
 from plans.choices import ActualStatus
 from plans.presentation import format_number
+from plans.rules import rating
 from plans.rules.notation import format_era_year, format_year
-from plans.rules.progress import KpiValues, YearRow, kpi_series, trend_line
+from plans.rules.progress import KpiValues, YearRow, trend_line
 
 
-def kpi_figure(kpi: KpiValues) -> dict:
+def kpi_figure(kpi: KpiValues, rows: Sequence[YearRow]) -> dict:
     """Baseline, yearly targets (stated solid, interpolated dotted), actuals with their
     annotations, and the trend projected to the target year; for a total over several years,
-    the running total of the actuals against the prorated target (:func:`_total_traces`)."""
-    series = kpi_series(kpi)
+    the running total of the actuals against the prorated target (:func:`_total_traces`).
+    ``rows`` are the KPI's years with their stored targets and marks."""
+    series = _with_running_totals(kpi, rows)
     unit = f" ({kpi.unit})" if kpi.unit else ""
     traces = _total_traces(kpi, series) if kpi.total_years else _single_year_traces(kpi, series)
     annotations = [
@@ -54,6 +63,23 @@ def kpi_figure(kpi: KpiValues) -> dict:
             "annotations": annotations,
         },
     }
+
+
+def _with_running_totals(kpi: KpiValues, rows: Sequence[YearRow]) -> list[YearRow]:
+    """The rows after the baseline year (an actual printed for the baseline year is the baseline,
+    not drawn twice), in year order; for a total KPI, each with its running total (its actuals
+    added up since its span began; a cumulative KPI's actual is its running total)."""
+    rows = sorted((row for row in rows if row.year > (kpi.baseline_year or 0)), key=lambda row: row.year)
+    if not kpi.total_years:
+        return rows
+    span = kpi.total_span
+    return [replace(row, running_total=_running_total(kpi, span, row)) for row in rows]
+
+
+def _running_total(kpi: KpiValues, span: range | None, row: YearRow):
+    if span is None or row.year not in span:
+        return None
+    return row.actual if kpi.cumulative else rating.running_total(actuals=kpi.actuals, span=span, year=row.year)
 
 
 def _single_year_traces(kpi: KpiValues, series: list[YearRow]) -> list[dict]:
@@ -166,11 +192,12 @@ def _y_title(kpi: KpiValues) -> str:
     return f"累計（{kpi.unit}）" if kpi.unit else "累計"
 
 
-def describe_kpi(kpi: KpiValues) -> str:
-    """A sentence that says what the KPI chart shows, for those who cannot see it."""
+def describe_kpi(kpi: KpiValues, rows: Sequence[YearRow]) -> str:
+    """A sentence that says what the KPI chart shows, for those who cannot see it (``rows``: the
+    KPI's years with their stored targets and marks, as :func:`kpi_figure` draws them)."""
     if kpi.total_years:
-        return _describe_total(kpi)
-    series = [row for row in kpi_series(kpi) if row.actual is not None]
+        return _describe_total(kpi, _with_running_totals(kpi, rows))
+    series = [row for row in _with_running_totals(kpi, rows) if row.actual is not None]
     parts = [f"{kpi.name}の推移。"]
     if kpi.baseline is not None and kpi.baseline_year is not None:
         baseline_year = format_year(kpi.baseline_year, fiscal=kpi.fiscal)
@@ -188,7 +215,7 @@ def describe_kpi(kpi: KpiValues) -> str:
     return "".join(parts)
 
 
-def _describe_total(kpi: KpiValues) -> str:
+def _describe_total(kpi: KpiValues, series: list[YearRow]) -> str:
     """What the chart of a total over N years shows: running totals against the prorated target."""
     years, places = kpi.total_years, kpi.places
     parts = [f"{kpi.name}の推移。"]
@@ -203,7 +230,7 @@ def _describe_total(kpi: KpiValues) -> str:
     parts.append(
         f"グラフは単年度の実績値ではなく、実績の累計と、目標の合計を経過年数で按分した値（目標×経過年数÷{years}）を比べます。"
     )
-    rows = [row for row in kpi_series(kpi) if row.running_total is not None]
+    rows = [row for row in series if row.running_total is not None]
     if rows:
         latest = rows[-1]
         when = format_year(latest.year, fiscal=kpi.fiscal)

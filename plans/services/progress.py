@@ -6,7 +6,9 @@ store each KPI-year's standing (``KpiYearProgress``) and the tallies (``Progress
 target, a KPI, a plan's scale or a publication call them in the same transaction.
 
 Reads: ``plan_progress`` and ``plan_tallies`` load what a screen needs in a fixed number of
-queries, whatever the number of KPIs, taking each KPI's standing from the stored rows.
+queries, whatever the number of KPIs, taking each KPI's standing from the stored rows; a KPI's
+stored years are read by ``plans.services.progress_reads``. The pure names (``KpiValues``,
+``evaluate_kpi``…) are imported from ``plans.rules.progress``.
 """
 
 from __future__ import annotations
@@ -21,23 +23,7 @@ from plans import selectors
 from plans.choices import TallyScope
 from plans.models import Kpi, KpiYearProgress, Plan, PrintedTally, ProgressTally, ProgressView, RatingLabel
 from plans.rules import notation, rating
-
-# Re-exported until the modules that import them from here import them from plans.rules.progress.
-from plans.rules.progress import (  # noqa: F401
-    ActualDetail,
-    KpiProgress,
-    KpiValues,
-    YearRow,
-    default_year,
-    evaluate_kpi,
-    kpi_series,
-    mark_for_value,
-    mark_for_year,
-    official_outlook_for,
-    tallies_by_goal,
-    trend_line,
-    year_target_for,
-)
+from plans.rules.progress import ActualDetail, KpiProgress, KpiValues, default_year, evaluate_kpi, tallies_by_goal
 from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import Tally, tally
 
@@ -333,80 +319,3 @@ def plan_tallies(
     ]
     total = tally((item.mark, item.outlook) for item in progress.kpis)
     return PlanTallies(plan_id=plan_id, year=progress.year, goals=goal_tallies, total=total)
-
-
-@dataclass(frozen=True)
-class StoredYear:
-    """One stored year of a KPI as its pages list it: the year's row (target, actual as written,
-    mark), its rate, and the outlook and official rating stored with it."""
-
-    row: YearRow
-    rate: Decimal | None
-    outlook: str
-    official_label: str
-    disagrees: bool
-
-
-def stored_series(values: KpiValues, *, plan_id: int, public: bool = False) -> list[StoredYear]:
-    """The years of a KPI's table, from its stored progress (``selectors.kpi_years_with_data``,
-    one query): the public and the staff KPI pages list the same years, and no rule runs."""
-    return [
-        StoredYear(
-            row=YearRow(
-                year=row.year,
-                target=rating.YearTarget(value=row.target, stated=row.target_stated),
-                actual=row.actual,
-                detail=values.actual_details.get(row.year),
-                mark=row.mark,
-            ),
-            rate=row.rate,
-            outlook=row.outlook,
-            official_label=row.official_label,
-            disagrees=row.disagrees,
-        )
-        for row in selectors.kpi_years_with_data(
-            values.id, plan_id=plan_id, target_year=values.target_year, public=public
-        )
-    ]
-
-
-def series_years(kpi: KpiValues) -> list[int]:
-    """The years of a KPI's table (those of ``kpi_series``: the year after the baseline to the
-    target year or last actual), and any actual at or before the baseline year; no rule runs."""
-    years = [year for year in (kpi.baseline_year, kpi.target_year) if year is not None]
-    years += list(kpi.actuals) + list(kpi.stated_targets)
-    if not years:
-        return []
-    first = (kpi.baseline_year + 1) if kpi.baseline_year is not None else min(years)
-    span = {year for year in range(min(first, *years), max(years) + 1) if year > (kpi.baseline_year or 0)}
-    return sorted(span | set(kpi.actuals) | set(kpi.actual_details))
-
-
-def plan_stored_progress(plan_id: int, *, public: bool = False) -> dict[int, dict[int, KpiYearProgress]]:
-    """Every stored year of every KPI of a plan, by KPI id and year (one query)."""
-    stored: dict[int, dict[int, KpiYearProgress]] = {}
-    for row in selectors.plan_stored_rows(plan_id, public=public):
-        stored.setdefault(row.kpi_id, {})[row.year] = row
-    return stored
-
-
-def unstored_progress(kpi: KpiValues, year: int) -> KpiProgress:
-    """A KPI in a year no row is stored for (outside every year with data): nothing to judge."""
-    return KpiProgress(
-        kpi=kpi,
-        year=year,
-        year_target=rating.YearTarget(value=None, stated=False),
-        actual=None,
-        rate=None,
-        mark="-",
-        outlook="-",
-        official_label=official_outlook_for(kpi, year),
-        outlook_on_plan_scale="-",
-        disagrees=False,
-    )
-
-
-def stored_kpi_progress(kpi: KpiValues, *, plan_id: int, year: int, public: bool = False) -> KpiProgress:
-    """One KPI's stored standing in ``year`` (one query); nothing to judge when none is stored."""
-    row = selectors.stored_progress(plan_id, year=year, public=public).filter(kpi_id=kpi.id).first()
-    return progress_from_row(kpi, row) if row else unstored_progress(kpi, year)

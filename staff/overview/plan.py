@@ -11,15 +11,9 @@ from plans import selectors
 from plans.choices import ActualStatus, Mark
 from plans.models import Goal, OfficialRating
 from plans.rules import rating
+from plans.rules.progress import KpiProgress, default_year
 from plans.rules.tallies import tally
-from plans.services.progress import (
-    KpiProgress,
-    PlanProgress,
-    PlanTallies,
-    default_year,
-    plan_progress,
-    plan_tallies,
-)
+from plans.services.progress import PlanProgress, PlanTallies, plan_progress, plan_tallies
 from staff.overview.counts import Bars, Counts, bars_for, computed_counts, normalise_printed_mark, printed_counts
 
 

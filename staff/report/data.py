@@ -24,7 +24,7 @@ from plans.choices import Mark, Outlook
 from plans.models import Kpi, PolicyDirection, Project, ProjectReview
 from plans.rules import rating
 from plans.rules.notation import format_year
-from plans.services.progress import KpiProgress, year_target_for
+from plans.rules.progress import KpiProgress, year_target_for
 from staff.overview import GoalOverview, PlanOverview, YearMark, normalise_printed_mark, plan_overview
 from staff.report.succession import SuccessionSheet, succession_sheet
 from staff.report.text import actual_as_written, text_lines, with_unit

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from plans.models import Kpi, OfficialRating, Plan
 from plans.rules import rating
-from plans.services.progress import KpiProgress
+from plans.rules.progress import KpiProgress
 from staff.overview import PlanOverview
 from staff.report.text import actual_as_written
 

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from plans.presentation import format_rate
-from plans.services.progress import KpiProgress
+from plans.rules.progress import KpiProgress
 from staff.report.data import EvaluationReport, GoalReport, legend_lines
 from staff.report.succession import STATUS_LABELS
 from staff.report.text import actual_as_written, era, with_unit

@@ -14,11 +14,11 @@ from django.urls import reverse
 from plans import selectors
 from plans.models import Department, Kpi, KpiYearProgress, Plan, ProgressTally, ProgressView
 from plans.presentation import format_rate
+from plans.rules.progress import YearRow, evaluate_kpi, kpi_series, mark_for_year, year_target_for
 from plans.rules.tallies import Tally
 from plans.services.actuals import default_entry_year
-from plans.services.progress import evaluate_kpi, kpi_values, plan_scale
+from plans.services.progress import kpi_values, plan_scale
 from public.opendata import INTERPOLATED_PLACES, csv_number, plan_csv_rows
-from public.summary import kpi_years
 from staff.overview import computed_counts
 from staff.report import evaluation_report
 from tests.staff import DEPARTMENT_STAFF, make_staff
@@ -33,6 +33,18 @@ SLUGS = (
     "ogori-strategy-3",
     "ukiha-renaissance-2",
 )
+
+
+def kpi_years(kpi) -> list[YearRow]:
+    """What the rules list for a KPI's table: its series and any actual at or before its baseline."""
+    rows = kpi_series(kpi)
+    covered = {row.year for row in rows}
+    earlier = [
+        YearRow(year, year_target_for(kpi, year), kpi.actuals.get(year), None, mark_for_year(kpi, year))
+        for year in sorted(set(kpi.actuals) | set(kpi.actual_details))
+        if year not in covered
+    ]
+    return sorted([*earlier, *rows], key=lambda row: row.year)
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from plans.models import (
     Project,
     ProjectReview,
 )
-from plans.services.progress import kpi_values, mark_for_value, mark_for_year, plan_progress
+from plans.rules.progress import mark_for_value, mark_for_year
+from plans.services.progress import kpi_values, plan_progress
 from workbooks.plan_export import plan_rows
 from workbooks.seeds import transcribed_rows
 

@@ -4,7 +4,7 @@
 from decimal import Decimal
 
 from plans import charts
-from plans.rules.progress import KpiValues
+from plans.rules.progress import KpiValues, kpi_series
 
 
 def test_kpi_chart_is_not_forced_to_zero_and_its_title_starts_at_the_left():
@@ -19,7 +19,7 @@ def test_kpi_chart_is_not_forced_to_zero_and_its_title_starts_at_the_left():
         target=Decimal("80"),
         actuals={2015: Decimal("76"), 2016: Decimal("76.4")},
     )
-    layout = charts.kpi_figure(kpi)["layout"]
+    layout = charts.kpi_figure(kpi, kpi_series(kpi))["layout"]
     assert layout["yaxis"]["rangemode"] == "normal"
     assert layout["title"]["xanchor"] == "left" and layout["title"]["x"] == 0
-    assert "(2014)" in charts.describe_kpi(kpi)  # H26年度 (2014): the Western year beside the era
+    assert "(2014)" in charts.describe_kpi(kpi, kpi_series(kpi))  # H26年度 (2014): the Western year beside the era

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from plans.services.progress import ActualDetail, KpiValues, evaluate_kpi, series_years
+from plans.rules.progress import ActualDetail, KpiValues, evaluate_kpi
+from plans.services.progress_reads import series_years
 from public.opendata import CSV_COLUMNS, CSV_HEADERS, csv_number, kpi_csv_rows, write_csv
 
 D = Decimal

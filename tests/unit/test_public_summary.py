@@ -1,19 +1,19 @@
-"""Summaries of the public pages (public.summary): pure, on the rating rules."""
+"""Summaries of the public pages (public.summary): pure, on the stored standing (built here by the rules)."""
 
 from decimal import Decimal
 from types import SimpleNamespace
 
-from plans.rules.rating import MARKS, OUTLOOKS, ScaleLabel
+from plans.rules.progress import ActualDetail, KpiValues, YearRow, evaluate_kpi
+from plans.rules.rating import DEFAULT_SCALE, MARKS, OUTLOOKS, ScaleLabel
 from plans.rules.tallies import Tally, tally
-from plans.services.progress import ActualDetail, KpiValues
+from plans.services.progress_reads import StoredYear, series_years
 from public.summary import (
     combined_tally,
-    kpi_table,
-    kpi_years,
-    latest_actual,
+    kpi_card,
     municipality_groups,
     ordered_counts,
-    summarize_kpi,
+    stored_table,
+    summarize_stored,
     tally_segments,
 )
 
@@ -38,18 +38,31 @@ def kpi(**values) -> KpiValues:
     return KpiValues(**{**defaults, **values})
 
 
+def stored(values: KpiValues, scale=DEFAULT_SCALE) -> list[StoredYear]:
+    """The KPI's years with data as ``plans.services.progress`` stores them (the rules' standing)."""
+    series = []
+    for year in series_years(values):
+        item = evaluate_kpi(values, year=year, scale=scale)
+        if item.actual is None and item.year_target.value is None and year not in values.actual_details:
+            continue
+        row = YearRow(year, item.year_target, item.actual, values.actual_details.get(year), item.mark)
+        series.append(StoredYear(row, item.rate, item.outlook, item.official_label, item.disagrees))
+    return series
+
+
 def test_the_latest_actual_carries_its_year_and_the_mark_of_that_year():
-    latest = latest_actual(kpi())
+    latest = summarize_stored(kpi(), stored(kpi())).latest
     assert (latest.year, latest.actual, latest.mark) == (2016, D("76.4"), "×")  # 62.5% → ×
 
 
 def test_the_latest_actual_skips_years_without_a_value():
     values = kpi(actuals={2016: D("76.4"), 2017: None}, actual_details={2017: ActualDetail("集計中", "pending")})
-    assert latest_actual(values).year == 2016
+    assert summarize_stored(values, stored(values)).latest.year == 2016
 
 
 def test_no_actual_means_no_latest_actual():
-    assert latest_actual(kpi(actuals={})) is None
+    values = kpi(actuals={})
+    assert summarize_stored(values, stored(values)).latest is None
 
 
 def test_the_table_keeps_an_actual_printed_for_the_baseline_year():
@@ -63,14 +76,14 @@ def test_the_table_keeps_an_actual_printed_for_the_baseline_year():
         actuals={2017: D("1.65")},
         actual_details={2017: ActualDetail("1.65")},
     )
-    rows = kpi_years(values)
+    rows = [line.row for line in stored_table(values, stored(values))]
     assert rows[0].year == 2017 and rows[0].actual == D("1.65")
     assert [row.year for row in rows] == list(range(2017, 2026))
 
 
-def test_summary_shows_the_plans_latest_rating_beside_the_computed_outlook():
+def test_summary_shows_the_plans_latest_rating_beside_the_stored_outlook():
     values = kpi(actuals={2015: D("76.0"), 2016: D("76.4")}, official_outlooks={2016: "A"})
-    summary = summarize_kpi(values, scale=KURUME_SCALE)
+    summary = summarize_stored(values, stored(values, KURUME_SCALE), scale=KURUME_SCALE)
     assert summary.latest.year == 2016
     assert summary.latest_rate == D("0.625")
     assert summary.official_label == "A" and summary.official_year == 2016
@@ -81,20 +94,31 @@ def test_summary_shows_the_plans_latest_rating_beside_the_computed_outlook():
 def test_summary_uses_a_rating_printed_after_the_last_actual():
     # 小郡 printed its ratings as of R6.4 (2024) for actuals up to R5 (2023).
     values = kpi(actuals={2016: D("76.4")}, official_outlooks={2018: "C"})
-    summary = summarize_kpi(values, scale=KURUME_SCALE)
+    summary = summarize_stored(values, stored(values, KURUME_SCALE), scale=KURUME_SCALE)
     assert (summary.official_label, summary.official_year) == ("C", 2018)
 
 
 def test_summary_of_a_kpi_without_data():
-    summary = summarize_kpi(kpi(actuals={}, stated_targets={}))
+    values = kpi(actuals={}, stated_targets={})
+    summary = summarize_stored(values, stored(values))
     assert summary.latest is None and summary.outlook == "-" and summary.official_label == ""
 
 
 def test_kpi_table_rates_only_years_with_an_actual():
-    lines = {line.row.year: line for line in kpi_table(kpi())}
+    lines = {line.row.year: line for line in stored_table(kpi(), stored(kpi()))}
     assert lines[2016].rate == D("0.625")
     assert lines[2016].row.target.stated
     assert lines[2015].rate is None and not lines[2015].row.target.stated  # interpolated
+
+
+def test_a_card_shows_the_stored_latest_actual_or_none():
+    values = kpi()
+    item = evaluate_kpi(values, year=2017)
+    latest = SimpleNamespace(year=2016, actual=D("76.4"), mark="×")
+    card = kpi_card(item, latest)
+    assert (card.latest.year, card.latest.actual, card.latest.mark) == (2016, D("76.4"), "×")
+    assert card.latest_is_earlier
+    assert kpi_card(item).latest is None
 
 
 def test_tally_segments_cover_the_bar_and_leave_out_zeros():

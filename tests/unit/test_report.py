@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from plans.rules.progress import ActualDetail, KpiValues, evaluate_kpi
 from plans.rules.rating import ScaleLabel
-from plans.services.progress import ActualDetail, KpiValues, evaluate_kpi
 from staff.overview import YearMark
 from staff.report import PreviousKpi, SuccessorKpi, legend_lines, review_point, succession_rows, target_rows, text_lines
 

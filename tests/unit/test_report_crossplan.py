@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from plans.services.progress import ActualDetail, KpiValues, evaluate_kpi, series_years
+from plans.rules.progress import ActualDetail, KpiValues, evaluate_kpi
+from plans.services.progress_reads import series_years
 from staff.crossplan import (
     Lineage,
     Segment,

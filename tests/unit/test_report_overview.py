@@ -4,17 +4,11 @@ from decimal import Decimal
 
 import pytest
 
+from plans.rules.progress import KpiValues, YearRow, evaluate_kpi, mark_for_year, tallies_by_goal
 from plans.rules.rating import ScaleLabel, YearTarget
 from plans.rules.tallies import tally
-from plans.services.progress import (
-    KpiValues,
-    PlanProgress,
-    StoredYear,
-    YearRow,
-    evaluate_kpi,
-    mark_for_year,
-    tallies_by_goal,
-)
+from plans.services.progress import PlanProgress
+from plans.services.progress_reads import StoredYear
 from staff.overview import (
     Counts,
     GoalInfo,
