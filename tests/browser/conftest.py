@@ -39,7 +39,7 @@ def seeded_server(transactional_db, live_server):
 
 @pytest.fixture
 def make_staff(transactional_db):
-    """Create a staff login with a role, municipality and departments (see tests/staff.py)."""
-    from tests.staff import make_staff
+    """Create a staff login with a role, municipality and departments (see tests/logins.py)."""
+    from tests.logins import make_staff
 
     return make_staff

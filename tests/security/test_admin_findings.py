@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from plans.models import Actual, Department, Kpi, Municipality, Plan, Project, ProjectReview
 from plans.rules.notation import parse_year
-from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
+from tests.logins import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 from workbooks.plan_export import plan_rows
 from workbooks.plan_import import import_plan_rows
 

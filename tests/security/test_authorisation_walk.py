@@ -35,8 +35,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from plans.models import Actual, Department, Kpi, Municipality, Plan, ProjectReview, PublishedYear, StaffProfile
+from tests.logins import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 from tests.security.urlwalk import CannotFill, build, endpoints
-from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from plans.models import Department
+from tests.logins import DEPARTMENT_STAFF, make_staff
 from tests.security.corpus import CASES
-from tests.staff import DEPARTMENT_STAFF, make_staff
 from workbooks.plan_export import plan_rows
 from workbooks.plan_workbook import write_workbook
 from workbooks.safety import XLSX

@@ -10,7 +10,7 @@ from plans import access
 from plans.models import Actual, Department, Kpi
 from plans.services.actuals import ConcurrentChange, Submission, apply, preview
 from tests.factories import ActualFactory, KpiFactory
-from tests.staff import DEPARTMENT_STAFF, make_staff
+from tests.logins import DEPARTMENT_STAFF, make_staff
 
 
 class Rendezvous:

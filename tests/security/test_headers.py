@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from plans.models import Actual, Department, Kpi
-from tests.staff import DEPARTMENT_STAFF, make_staff
+from tests.logins import DEPARTMENT_STAFF, make_staff
 
 pytestmark = pytest.mark.django_db
 

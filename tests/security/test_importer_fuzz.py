@@ -14,8 +14,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from plans.models import Department
 from plans.services.actuals import preview
+from tests.logins import DEPARTMENT_STAFF, make_staff
 from tests.security.test_bad_inputs import database_state
-from tests.staff import DEPARTMENT_STAFF, make_staff
 from workbooks import schema
 from workbooks.entry_workbook import INPUT_SUFFIX, SHEET, read_entry_workbook
 from workbooks.plan_export import plan_rows

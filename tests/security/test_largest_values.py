@@ -72,7 +72,7 @@ def test_every_url_renders_the_largest_values(largest_plan):
 @pytest.mark.parametrize("typed", ["1234567890123456789", "1,000,000,000,000,000人", "1e30", "=cmd|' /C calc'!A0"])
 def test_the_entry_page_refuses_a_value_past_the_bounds_and_saves_nothing(client, seed, typed):
     from plans.models import Department
-    from tests.staff import DEPARTMENT_STAFF, make_staff
+    from tests.logins import DEPARTMENT_STAFF, make_staff
 
     client.force_login(make_staff("shoko", DEPARTMENT_STAFF, departments=["商工観光課"]))
     department = Department.objects.get(municipality__name="小郡市", name="商工観光課")

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from plans import validation
 from plans.models import Actual, Department, Kpi
-from tests.staff import DEPARTMENT_STAFF, make_staff
+from tests.logins import DEPARTMENT_STAFF, make_staff
 from workbooks import limits
 from workbooks import plan_import as imports
 from workbooks.forms import PlanWorkbookForm

@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory
 
 from kpi_tracker.errors import server_error
 from plans.models import Kpi
-from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, make_staff
+from tests.logins import ADMINISTRATOR, DEPARTMENT_STAFF, make_staff
 
 pytestmark = pytest.mark.django_db
 

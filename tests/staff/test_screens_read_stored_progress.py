@@ -21,7 +21,7 @@ from plans.services.progress import kpi_values, plan_scale
 from public.opendata import INTERPOLATED_PLACES, csv_number, plan_csv_rows
 from staff.overview import computed_counts
 from staff.report import evaluation_report
-from tests.staff import DEPARTMENT_STAFF, make_staff
+from tests.logins import DEPARTMENT_STAFF, make_staff
 
 pytestmark = pytest.mark.django_db
 

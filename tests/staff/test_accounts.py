@@ -15,7 +15,7 @@ from plans import access
 from plans.models import Actual, Department, Kpi, StaffProfile
 from plans.services import accounts
 from plans.services.actuals import default_entry_year
-from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
+from tests.logins import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-strong-password-123"

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from plans.models import Kpi
 from public.opendata import CSV_HEADERS
-from tests.integration.seed_expectations import EXPECTED_COUNTS
+from tests.workbooks.seed_expectations import EXPECTED_COUNTS
 from workbooks.plan_workbook import read_workbook
 
 pytestmark = pytest.mark.django_db

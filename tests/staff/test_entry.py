@@ -7,7 +7,7 @@ import pytest
 from plans.models import Actual, Department, Kpi
 from plans.services.actuals import ConcurrentChange, Submission, apply, entry_rows, preview
 from plans.services.history import kpi_history
-from tests.staff import DEPARTMENT_STAFF, PLANNER, make_staff
+from tests.logins import DEPARTMENT_STAFF, PLANNER, make_staff
 
 pytestmark = pytest.mark.django_db
 

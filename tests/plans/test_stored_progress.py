@@ -18,7 +18,7 @@ from plans.rules.tallies import tally
 from plans.services import publication
 from plans.services.actuals import Submission, apply, preview
 from plans.services.progress import computed_rows, plan_progress, recompute_plan
-from tests.staff import DEPARTMENT_STAFF, PLANNER, make_staff
+from tests.logins import DEPARTMENT_STAFF, PLANNER, make_staff
 from workbooks.plan_export import plan_rows
 from workbooks.plan_import import import_plan_rows
 

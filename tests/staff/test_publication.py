@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from plans.models import Actual, Kpi, Plan, PublishedYear
-from tests.staff import DEPARTMENT_STAFF, PLANNER, make_staff
+from tests.logins import DEPARTMENT_STAFF, PLANNER, make_staff
 
 pytestmark = pytest.mark.django_db
 

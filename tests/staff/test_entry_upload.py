@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from plans.models import Actual, Department, Kpi
-from tests.staff import DEPARTMENT_STAFF, make_staff
+from tests.logins import DEPARTMENT_STAFF, make_staff
 from workbooks.entry_workbook import INPUT_SUFFIX, SHEET
 from workbooks.safety import XLSX
 

@@ -4,7 +4,7 @@ import pytest
 
 from plans.models import Actual, KpiYearProgress, OfficialRating, ProgressTally, PublishedYear, YearlyTarget
 from tests.factories import plan_with_kpis
-from tests.integration.test_stored_progress import assert_current
+from tests.plans.test_stored_progress import assert_current
 
 pytestmark = pytest.mark.django_db
 

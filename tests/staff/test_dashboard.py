@@ -14,8 +14,7 @@ from plans import access
 from plans.models import Kpi, Municipality, Plan, PrintedTally, StaffProfile
 from plans.rules.notation import parse_value
 from staff.overview import normalise_printed_mark, printed_counts
-
-from .test_seed_plans import H29_PRINTED_MARKS
+from tests.workbooks.test_seed_plans import H29_PRINTED_MARKS
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plans import access
 from plans.models import Actual, Department, Kpi, Plan
-from tests.staff import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
+from tests.logins import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 from workbooks.plan_export import plan_rows
 from workbooks.plan_workbook import write_workbook
 from workbooks.safety import XLSX

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from public.api import PlanDocument
-from tests.integration.seed_expectations import EXPECTED_COUNTS
+from tests.workbooks.seed_expectations import EXPECTED_COUNTS
 from workbooks.plan_export import plan_document
 
 pytestmark = pytest.mark.django_db
