@@ -148,6 +148,7 @@ class TallyScope(models.TextChoices):
     PLAN = "plan", _("Plan")
     GOAL = "goal", _("Goal")
     DIRECTION = "direction", _("Policy direction")
+    PACKAGE = "package", _("Policy package")
 
 
 class Mark(LookChoices):

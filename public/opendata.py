@@ -22,16 +22,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.functional import lazy
 
+from plans import models, selectors
 from plans.choices import ActualStatus, Mark
+from plans.models import Actual, Goal, Kpi, Plan, PolicyDirection, Project, PublishedYear
 from plans.presentation import format_rate
 from plans.rules.progress import KpiProgress, KpiValues
 from plans.services.progress import kpi_values, progress_from_row
 from plans.services.progress_reads import plan_stored_progress, series_years, unstored_progress
 from workbooks import schema
 from workbooks.plan_export import attachment_code, plan_document, plan_rows, year_text
+from workbooks.plan_workbook import write_workbook
 from workbooks.safety import csv_bytes
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -225,8 +231,6 @@ def _kpi_attributes(plan, kpi, places: int | None = None) -> dict[str, str]:
 def plan_csv_rows(slug: str) -> list[dict]:
     """The published rows of a plan's CSV, from the stored progress of the citizens' view
     (queries: the plan, its stored progress, and the four of the KPIs)."""
-    from plans import selectors
-    from plans.models import Plan
 
     plan = Plan.objects.select_related("municipality").get(slug=slug)
     stored = plan_stored_progress(plan.pk, public=True)
@@ -249,7 +253,6 @@ def plan_csv(slug: str) -> bytes:
 
 def public_workbook(slug: str) -> bytes:
     """The plan workbook (.xlsx) of the published data, in the format ``import_plan`` reads."""
-    from workbooks.plan_workbook import write_workbook
 
     return write_workbook(plan_rows(slug, public=True))
 
@@ -265,10 +268,6 @@ def plan_catalogue() -> list[dict]:
     Each count is a correlated subquery, so the number of plans does not change the number of
     queries and joins do not multiply the counts.
     """
-    from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
-
-    from plans.models import Actual, Goal, Kpi, Plan, PolicyDirection, Project, PublishedYear
 
     def count(queryset, plan_field: str):
         grouped = queryset.filter(**{plan_field: OuterRef("pk")}).order_by().values(plan_field)
@@ -317,9 +316,6 @@ def public_data_version() -> str:
     history: an edit of their text reaches the cached files when the cache entry expires
     (``CACHE_SECONDS`` in ``public.views``).
     """
-    from django.db import connection
-
-    from plans import models
 
     quote = connection.ops.quote_name
     parts = []

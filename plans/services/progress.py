@@ -23,7 +23,15 @@ from plans import selectors
 from plans.choices import TallyScope
 from plans.models import Kpi, KpiYearProgress, Plan, PrintedTally, ProgressTally, ProgressView, RatingLabel
 from plans.rules import notation, rating
-from plans.rules.progress import ActualDetail, KpiProgress, KpiValues, default_year, evaluate_kpi, tallies_by_goal
+from plans.rules.progress import (
+    ActualDetail,
+    KpiProgress,
+    KpiValues,
+    default_year,
+    evaluate_kpi,
+    official_outlook_for,
+    tallies_by_goal,
+)
 from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import Tally, tally
 
@@ -111,7 +119,7 @@ def plan_progress(plan_id: int, year: int | None = None, *, public: bool = False
     for kpi in selectors.kpis_with_values(plan_id, public=public):
         values = kpi_values(kpi)
         row = stored.get(kpi.pk)
-        kpis.append(progress_from_row(values, row) if row else evaluate_kpi(values, year=year, scale=scale))
+        kpis.append(progress_from_row(values, row) if row else unstored_progress(values, year))
     return PlanProgress(plan_id=plan_id, year=year, scale=scale, kpis=kpis)
 
 
@@ -128,6 +136,22 @@ def progress_from_row(kpi: KpiValues, row: KpiYearProgress) -> KpiProgress:
         official_label=row.official_label,
         outlook_on_plan_scale=row.outlook_on_plan_scale,
         disagrees=row.disagrees,
+    )
+
+
+def unstored_progress(kpi: KpiValues, year: int) -> KpiProgress:
+    """A KPI in a year no row is stored for (outside every year with data): nothing to judge."""
+    return KpiProgress(
+        kpi=kpi,
+        year=year,
+        year_target=rating.YearTarget(value=None, stated=False),
+        actual=None,
+        rate=None,
+        mark="-",
+        outlook="-",
+        official_label=official_outlook_for(kpi, year),
+        outlook_on_plan_scale="-",
+        disagrees=False,
     )
 
 
@@ -214,22 +238,24 @@ def retally(plan_id: int) -> None:
     goal_ids = {goal.number: goal.pk for goal in goals}
     direction_ids = {direction.code: direction.pk for goal in goals for direction in goal.directions.all()}
     attachment = {
-        kpi_id: (goal_number, direction_code)
-        for kpi_id, goal_number, direction_goal_number, direction_code in Kpi.objects.filter(
+        kpi_id: (goal_number, direction_code, package_id)
+        for kpi_id, goal_number, direction_goal_number, direction_code, package_id in Kpi.objects.filter(
             plan_id=plan_id
-        ).values_list("pk", "goal__number", "policy_direction__goal__number", "policy_direction__code")
+        ).values_list("pk", "goal__number", "policy_direction__goal__number", "policy_direction__code", "package_id")
         for goal_number in [goal_number if direction_code is None else direction_goal_number]
     }
     groups: dict[tuple[str, int, str, int], list[tuple[str, str]]] = {}
     for kpi_id, view, year, mark, outlook in KpiYearProgress.objects.filter(plan_id=plan_id).values_list(
         "kpi_id", "view", "year", "mark", "outlook"
     ):
-        goal_number, direction_code = attachment.get(kpi_id, (None, None))
+        goal_number, direction_code, package_id = attachment.get(kpi_id, (None, None, None))
         scopes = [(TallyScope.PLAN, 0)]
         if direction_code:
             scopes.append((TallyScope.DIRECTION, direction_ids[direction_code]))
         elif goal_number is not None:
             scopes.append((TallyScope.GOAL, goal_ids[goal_number]))
+        elif package_id is not None:
+            scopes.append((TallyScope.PACKAGE, package_id))
         for scope, scope_id in scopes:
             groups.setdefault((view, year, scope, scope_id), []).append((mark, outlook))
     ProgressTally.objects.filter(plan_id=plan_id).delete()

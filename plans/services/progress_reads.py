@@ -13,8 +13,8 @@ from decimal import Decimal
 from plans import selectors
 from plans.models import KpiYearProgress
 from plans.rules import rating
-from plans.rules.progress import KpiProgress, KpiValues, YearRow, official_outlook_for
-from plans.services.progress import progress_from_row
+from plans.rules.progress import KpiProgress, KpiValues, YearRow
+from plans.services.progress import progress_from_row, unstored_progress
 
 
 @dataclass(frozen=True)
@@ -70,22 +70,6 @@ def plan_stored_progress(plan_id: int, *, public: bool = False) -> dict[int, dic
     for row in selectors.plan_stored_rows(plan_id, public=public):
         stored.setdefault(row.kpi_id, {})[row.year] = row
     return stored
-
-
-def unstored_progress(kpi: KpiValues, year: int) -> KpiProgress:
-    """A KPI in a year no row is stored for (outside every year with data): nothing to judge."""
-    return KpiProgress(
-        kpi=kpi,
-        year=year,
-        year_target=rating.YearTarget(value=None, stated=False),
-        actual=None,
-        rate=None,
-        mark="-",
-        outlook="-",
-        official_label=official_outlook_for(kpi, year),
-        outlook_on_plan_scale="-",
-        disagrees=False,
-    )
 
 
 def stored_kpi_progress(kpi: KpiValues, *, plan_id: int, year: int, public: bool = False) -> KpiProgress:

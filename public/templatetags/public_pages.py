@@ -6,6 +6,7 @@ from plans.choices import Mark
 from plans.presentation import format_number
 from plans.rules.notation import format_year
 from plans.templatetags import kpi_format
+from public.summary import tally_segments
 
 register = template.Library()
 
@@ -41,6 +42,5 @@ def quantity(value, unit="", at_least=False, places=None):
 @register.filter
 def segments(counts):
     """Segments of the stacked bar for counts by mark or outlook (see public_summary.tally_segments)."""
-    from public.summary import tally_segments
 
     return tally_segments(counts)

@@ -171,3 +171,23 @@ def test_restoring_an_old_version_in_the_admin_moves_the_stored_progress(admin_c
     row = KpiYearProgress.objects.get(kpi_id=actual.kpi_id, view=ProgressView.STAFF, year=actual.year)
     assert row.actual == first.value
     assert_current(actual.kpi.plan)
+
+
+def test_each_package_has_its_stored_tally(seed):
+    """久留米's 第2期 groups its 40 package KPIs in 6 policy packages: each has its tally per year."""
+    plan = Plan.objects.get(slug="kurume-strategy-2")
+    for package in plan.packages.all():
+        kpi_count = Kpi.objects.filter(plan=plan, package=package).count()
+        tallies = ProgressTally.objects.filter(plan=plan, scope="package", scope_id=package.pk, view=ProgressView.STAFF)
+        assert tallies.exists() == bool(kpi_count)
+        assert {tally.kpi_count for tally in tallies} <= {kpi_count}
+    assert (
+        sum(
+            ProgressTally.objects.get(
+                plan=plan, scope="package", scope_id=package.pk, view="staff", year=plan.first_year
+            ).kpi_count
+            for package in plan.packages.all()
+            if Kpi.objects.filter(package=package).exists()
+        )
+        == Kpi.objects.filter(plan=plan, level="package").count()
+    )
