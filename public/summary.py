@@ -144,30 +144,6 @@ def stored_table(kpi: KpiValues, series: Sequence[StoredYear]) -> list[YearLine]
 # --- tallies ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Segment:
-    """A part of a tally bar: a mark, its count and where it lies on a 0–100 scale."""
-
-    label: str
-    count: int
-    start: Decimal
-    width: Decimal
-
-
-def tally_segments(counts: dict[str, int]) -> list[Segment]:
-    """Segments of a stacked bar for counts by mark or outlook, zeros left out (widths sum to 100)."""
-    total = sum(counts.values())
-    if not total:
-        return []
-    segments, start = [], Decimal(0)
-    for label, count in counts.items():
-        if count:
-            width = (Decimal(100) * count / total).quantize(Decimal("0.01"))
-            segments.append(Segment(label, count, start, width))
-            start += width
-    return segments
-
-
 def ordered_counts(counts: Mapping[str, int], order: Sequence[str]) -> list[tuple[str, int]]:
     """Counts as the report prints them (○ △ × -, A–E), whatever order they were stored in
     (PostgreSQL's jsonb keeps its own key order); labels not in ``order`` come last."""
@@ -187,7 +163,7 @@ def combined_tally(tallies: Iterable[Tally]) -> Tally:
 
 
 @dataclass(frozen=True)
-class PlanOverview:
+class PlanHealth:
     """A plan's one-line health: its latest year with published actuals and the tally there."""
 
     plan: object  # plans.models.Plan, with municipality and partners loaded
@@ -196,7 +172,7 @@ class PlanOverview:
     tally: Tally
 
 
-def plans_overview(*, public: bool = True) -> list[PlanOverview]:
+def plans_overview(*, public: bool = True) -> list[PlanHealth]:
     """Every plan with its health, for the home page, from the stored progress (no rule runs).
 
     A plan opens on its latest year with a measured actual (published, with ``public``), else
@@ -229,7 +205,7 @@ def plans_overview(*, public: bool = True) -> list[PlanOverview]:
         year = latest.get(plan.pk) or plan.report_year or plan.first_year
         row = stored.get((plan.pk, year))
         plan_tally = Tally(row.kpi_count, row.marks, row.outlooks) if row else Tally()
-        overviews.append(PlanOverview(plan=plan, year=year, has_data=plan.pk in latest, tally=plan_tally))
+        overviews.append(PlanHealth(plan=plan, year=year, has_data=plan.pk in latest, tally=plan_tally))
     return overviews
 
 
@@ -238,11 +214,11 @@ class MunicipalityPlans:
     """A municipality with the plans it leads and those it takes part in as a partner."""
 
     municipality: object  # plans.models.Municipality
-    led: list[PlanOverview]
-    partner: list[PlanOverview]
+    led: list[PlanHealth]
+    partner: list[PlanHealth]
 
 
-def municipality_groups(overviews: Iterable[PlanOverview]) -> list[MunicipalityPlans]:
+def municipality_groups(overviews: Iterable[PlanHealth]) -> list[MunicipalityPlans]:
     """Group plans by municipality (by national code): a regional plan is listed under its lead
     municipality and again under each partner, so every town finds the plans it is part of."""
     groups: dict[int, MunicipalityPlans] = {}

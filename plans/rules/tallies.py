@@ -1,13 +1,15 @@
 """Counts by progress mark and by outlook, as the H29 report prints them per direction.
 
-Pure, no ORM: a tally is built from the marks and outlooks of a group of KPIs.
+Pure, no ORM: a tally is built from the marks and outlooks of a group of KPIs; ``bar_segments``
+lays counts out as a stacked bar (the public tally bars and the dashboards' compact bars).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from plans.rules.rating import MARKS, OUTLOOKS
 
@@ -63,3 +65,44 @@ def parse_printed_tally(text: str) -> dict[str, int]:
             raise ValueError(f"「{text}」は集計として読めません。")
         counts[label] = int(number)
     return counts
+
+
+# --- stacked bars -------------------------------------------------------------------------------
+
+BAR_PRECISION = Decimal("0.01")  # percent of the bar, two decimals: finer than any screen shows
+
+
+@dataclass(frozen=True)
+class BarSegment:
+    """A part of a stacked bar: a label (a mark or an outlook label), its count, and where it lies
+    on the bar, ``start`` and ``width`` in percent (0–100). Its colour and CSS class are the
+    label's (``plans.choices``), looked up by whoever draws it."""
+
+    label: str
+    count: int
+    start: Decimal
+    width: Decimal
+
+
+def bar_segments(counts: Mapping[str, int]) -> tuple[BarSegment, ...]:
+    """Segments of a stacked bar for ``counts`` in their order, zero counts left out.
+
+    Rounding, once: each boundary (the running count's share of 100) is rounded half up to
+    ``BAR_PRECISION``, and a segment runs from its boundary to the next, so segments butt, the
+    first starts at 0 and the widths sum to exactly 100. No counts at all: no segments.
+    """
+    total = sum(counts.values())
+    if not total:
+        return ()
+
+    def boundary(running: int) -> Decimal:
+        return (Decimal(100) * running / total).quantize(BAR_PRECISION, rounding=ROUND_HALF_UP)
+
+    segments, running = [], 0
+    for label, count in counts.items():
+        if not count:
+            continue
+        start, end = boundary(running), boundary(running + count)
+        segments.append(BarSegment(label, count, start, end - start))
+        running += count
+    return tuple(segments)

@@ -5,8 +5,8 @@ from django import template
 from plans.choices import Mark
 from plans.presentation import format_number
 from plans.rules.notation import format_year
+from plans.rules.tallies import bar_segments
 from plans.templatetags import kpi_format
-from public.summary import tally_segments
 
 register = template.Library()
 
@@ -41,6 +41,6 @@ def quantity(value, unit="", at_least=False, places=None):
 
 @register.filter
 def segments(counts):
-    """Segments of the stacked bar for counts by mark or outlook (see public_summary.tally_segments)."""
-
-    return tally_segments(counts)
+    """Segments of the stacked bar for counts by mark or outlook (``plans.rules.tallies.bar_segments``);
+    the template gives each the CSS class of its mark or outlook (``mark_class``, ``outlook_class``)."""
+    return bar_segments(counts)

@@ -21,7 +21,7 @@ from staff.crossplan.series import (
     SAME_INDICATOR,
     Comparison,
     Lineage,
-    Segment,
+    LineageSegment,
     group_comparisons,
     lineage_ids,
     merge_segments,
@@ -78,14 +78,14 @@ def _only_years(values: KpiValues, years: set[int]) -> KpiValues:
     )
 
 
-def _segments(chain: Sequence[int], loaded: Mapping[int, tuple], public_plan_ids: set[int]) -> list[Segment]:
+def _segments(chain: Sequence[int], loaded: Mapping[int, tuple], public_plan_ids: set[int]) -> list[LineageSegment]:
     segments = []
     for kpi_id in chain:
         if kpi_id not in loaded:
             continue
         values, kpi, stored = loaded[kpi_id]
         segments.append(
-            Segment(
+            LineageSegment(
                 kpi=values,
                 plan_slug=kpi.plan.slug,
                 plan_title=kpi.plan.title,

@@ -59,7 +59,7 @@ def lineage_ids(start: int, predecessors: Mapping[int, int | None]) -> list[int]
 
 
 @dataclass(frozen=True)
-class Segment:
+class LineageSegment:
     """One plan's part of a lineage: its KPI and how it continues the previous one."""
 
     kpi: KpiValues
@@ -99,7 +99,7 @@ class TargetPoint:
 
 @dataclass(frozen=True)
 class Lineage:
-    segments: list[Segment]
+    segments: list[LineageSegment]
     points: list[SeriesPoint]
     targets: list[TargetPoint]
 
@@ -133,7 +133,7 @@ class Lineage:
         return actuals[-1] if actuals else None
 
 
-def segment_points(segment: Segment) -> tuple[list[SeriesPoint], list[TargetPoint]]:
+def segment_points(segment: LineageSegment) -> tuple[list[SeriesPoint], list[TargetPoint]]:
     """Pure: a segment's baseline and actuals and its yearly targets, with the stored rate and
     mark of each year (``segment.stored``; none for a year nothing is stored for)."""
     kpi = segment.kpi
@@ -169,7 +169,7 @@ def segment_points(segment: Segment) -> tuple[list[SeriesPoint], list[TargetPoin
     return points, targets
 
 
-def merge_segments(segments: Sequence[Segment]) -> Lineage:
+def merge_segments(segments: Sequence[LineageSegment]) -> Lineage:
     """Pure: the segments' points as one series, one point per year (an actual wins a baseline;
     between two actuals of the same year, the later plan's)."""
     by_year: dict[int, SeriesPoint] = {}

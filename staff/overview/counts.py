@@ -1,4 +1,5 @@
-"""A tally as the report prints it, on the plan's own scale, and its compact stacked bars."""
+"""A tally as the report prints it, on the plan's own scale, and its compact stacked bars
+(laid out by ``plans.rules.tallies.bar_segments``, coloured here from ``plans.choices``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 
 from plans.choices import OUTLOOK_PALETTE, Mark, Outlook
 from plans.rules import rating
-from plans.rules.tallies import Tally
+from plans.rules.tallies import BarSegment, Tally, bar_segments
 
 # Colours and CSS classes come from plans.choices (marks: Mark.colours(); a plan's own outlook
 # labels take OUTLOOK_PALETTE's colours, best to worst, in the order of its scale).
@@ -77,45 +78,6 @@ def printed_counts(printed: Mapping | None, scale: Sequence[rating.ScaleLabel]) 
     return Counts(kpi_count=printed.get("kpi_count", 0), marks=marks, outlooks=outlooks)
 
 
-@dataclass(frozen=True)
-class Segment:
-    """One part of a compact stacked bar: offset and width in percent of the bar."""
-
-    key: str
-    count: int
-    offset: float
-    width: float
-    colour: str
-    css: str = ""
-
-
-def bar_segments(
-    counts: Mapping[str, int], colours: Mapping[str, str], classes: Mapping[str, str] | None = None
-) -> tuple[Segment, ...]:
-    """Segments of a stacked bar for ``counts`` in their order, zero counts left out."""
-    total = sum(counts.values())
-    if not total:
-        return ()
-    segments = []
-    offset = 0.0
-    for key, count in counts.items():
-        if not count:
-            continue
-        width = 100.0 * count / total
-        segments.append(
-            Segment(
-                key,
-                count,
-                round(offset, 3),
-                round(width, 3),
-                colours.get(key, NO_OUTLOOK_COLOUR),
-                (classes or {}).get(key, ""),
-            )
-        )
-        offset += width
-    return tuple(segments)
-
-
 def outlook_colours(labels: Sequence[str]) -> dict[str, str]:
     """Colours for a scale's labels, best to worst, spread over the palette."""
     colours = {"-": NO_OUTLOOK_COLOUR}
@@ -126,14 +88,25 @@ def outlook_colours(labels: Sequence[str]) -> dict[str, str]:
     return colours
 
 
+# A segment of a compact bar (``plans.rules.tallies.bar_segments``) and its fill colour.
+PaintedSegment = tuple[BarSegment, str]
+
+
 @dataclass(frozen=True)
 class Bars:
-    marks: tuple[Segment, ...]
-    outlooks: tuple[Segment, ...]
+    """A tally's two compact bars, each segment with its fill colour: a mark's from
+    ``Mark.colours()``, an outlook label's from ``outlook_colours`` of the plan's scale."""
+
+    marks: tuple[PaintedSegment, ...]
+    outlooks: tuple[PaintedSegment, ...]
+
+
+def paint(counts: Mapping[str, int], colours: Mapping[str, str]) -> tuple[PaintedSegment, ...]:
+    """The bar of ``counts``, each segment with its label's colour (grey for a label without one)."""
+    return tuple((segment, colours.get(segment.label, NO_OUTLOOK_COLOUR)) for segment in bar_segments(counts))
 
 
 def bars_for(counts: Counts | None, scale: Sequence[rating.ScaleLabel]) -> Bars | None:
     if counts is None:
         return None
-    colours = outlook_colours(scale_labels(scale))
-    return Bars(bar_segments(counts.marks, Mark.colours(), Mark.css_classes()), bar_segments(counts.outlooks, colours))
+    return Bars(paint(counts.marks, Mark.colours()), paint(counts.outlooks, outlook_colours(scale_labels(scale))))

@@ -91,7 +91,7 @@ def test_one_colour_per_mark_in_the_charts_the_overview_and_the_css():
     chart = charts._stacked_bars(["G1"], [{mark: 1 for mark in Mark.values}], horizontal=True)
     in_chart = {trace["name"].split()[0]: trace["marker"]["color"] for trace in chart}
     bars = bars_for(Counts(4, {mark: 1 for mark in Mark.values}, {}), ())
-    in_overview = {segment.key: segment.colour for segment in bars.marks}
+    in_overview = {segment.label: colour for segment, colour in bars.marks}
     css = _css_variables()
     in_css = {mark.value: css[kpi_format.mark_class(mark.value)] for mark in Mark}
     assert in_chart == in_overview == in_css == {mark.value: mark.colour for mark in Mark}

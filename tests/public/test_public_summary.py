@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from plans.rules.progress import ActualDetail, KpiValues, YearRow, evaluate_kpi
 from plans.rules.rating import DEFAULT_SCALE, MARKS, OUTLOOKS, ScaleLabel
-from plans.rules.tallies import Tally, tally
+from plans.rules.tallies import Tally, bar_segments, tally
 from plans.services.progress_reads import StoredYear, series_years
 from public.summary import (
     combined_tally,
@@ -14,8 +14,8 @@ from public.summary import (
     ordered_counts,
     stored_table,
     summarize_stored,
-    tally_segments,
 )
+from public.templatetags.public_pages import segments
 
 D = Decimal
 KURUME_SCALE = (ScaleLabel("A", ("A", "B")), ScaleLabel("B", ("C",)), ScaleLabel("C", ("D", "E")))
@@ -121,13 +121,9 @@ def test_a_card_shows_the_stored_latest_actual_or_none():
     assert kpi_card(item).latest is None
 
 
-def test_tally_segments_cover_the_bar_and_leave_out_zeros():
-    segments = tally_segments({"○": 7, "△": 2, "×": 2, "-": 1})
-    assert [segment.label for segment in segments] == ["○", "△", "×", "-"]
-    assert segments[0].start == 0 and segments[1].start == segments[0].width
-    assert abs(sum(segment.width for segment in segments) - 100) < D("0.05")
-    assert [segment.label for segment in tally_segments({"○": 1, "△": 0, "×": 0, "-": 1})] == ["○", "-"]
-    assert tally_segments({"○": 0, "△": 0, "×": 0, "-": 0}) == []
+def test_the_tally_bar_is_the_rules_stacked_bar():
+    # The public tally bar is plans.rules.tallies.bar_segments (tested in tests/plans/test_tallies.py).
+    assert segments({"○": 7, "△": 2, "×": 2, "-": 1}) == bar_segments({"○": 7, "△": 2, "×": 2, "-": 1})
 
 
 def test_combined_tally_adds_a_goals_targets_and_its_directions():

@@ -8,7 +8,7 @@ from plans.rules.progress import ActualDetail, KpiValues, evaluate_kpi
 from plans.services.progress_reads import series_years
 from staff.crossplan import (
     Lineage,
-    Segment,
+    LineageSegment,
     SeriesPoint,
     group_comparisons,
     index_to_first,
@@ -97,7 +97,7 @@ def test_lineage_ids_stop_on_a_cycle():
 def _segment(slug, title, first, last, kpi, place="小郡市"):
     """A segment with its KPI's standing in each year as the rules store it."""
     stored = {year: evaluate_kpi(kpi, year=year) for year in series_years(kpi)}
-    return Segment(
+    return LineageSegment(
         kpi=kpi, plan_slug=slug, plan_title=title, place=place, first_year=first, last_year=last, stored=stored
     )
 

@@ -4,15 +4,17 @@ from decimal import Decimal
 
 import pytest
 
+from plans.choices import Mark
 from plans.rules.progress import KpiValues, YearRow, evaluate_kpi, mark_for_year, tallies_by_goal
 from plans.rules.rating import ScaleLabel, YearTarget
-from plans.rules.tallies import tally
+from plans.rules.tallies import bar_segments, tally
 from plans.services.progress import PlanProgress
 from plans.services.progress_reads import StoredYear
 from staff.overview import (
+    Bars,
     Counts,
     GoalInfo,
-    bar_segments,
+    bars_for,
     build_kpi_detail,
     build_plan_overview,
     choose_year,
@@ -86,18 +88,17 @@ def test_normalise_printed_mark(label, mark):
     assert normalise_printed_mark(label) == mark
 
 
-def test_bar_segments_fill_the_bar_in_order_leaving_out_zeros():
-    segments = bar_segments({"○": 7, "△": 2, "×": 2, "-": 1}, {"○": "green"})
-    assert [segment.key for segment in segments] == ["○", "△", "×", "-"]
-    assert segments[0].offset == 0
-    assert segments[1].offset == pytest.approx(100 * 7 / 12, abs=0.001)
-    assert sum(segment.width for segment in segments) == pytest.approx(100, abs=0.01)
-    assert segments[0].colour == "green"
-    assert [segment.key for segment in bar_segments({"○": 0, "×": 3}, {})] == ["×"]
+def test_bars_colour_each_segment_of_the_rules_bar():
+    bars = bars_for(Counts(6, {"○": 3, "△": 0, "×": 2, "-": 1}, {"A": 2, "B": 4}), KURUME_SCALE)
+    assert [segment for segment, _ in bars.marks] == list(bar_segments({"○": 3, "△": 0, "×": 2, "-": 1}))
+    assert [colour for _, colour in bars.marks] == [Mark.ACHIEVED.colour, Mark.NOT_ACHIEVED.colour, Mark.NONE.colour]
+    colours = outlook_colours(["A", "B", "C"])
+    assert [(segment.label, colour) for segment, colour in bars.outlooks] == [("A", colours["A"]), ("B", colours["B"])]
 
 
 def test_an_empty_tally_has_no_bar():
-    assert bar_segments({"○": 0, "△": 0}, {}) == ()
+    assert bars_for(Counts(0, {"○": 0, "△": 0}, {}), KURUME_SCALE) == Bars((), ())
+    assert bars_for(None, KURUME_SCALE) is None
 
 
 def test_outlook_colours_run_from_best_to_worst():
