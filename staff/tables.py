@@ -49,8 +49,10 @@ def progress_rows(items: Iterable[KpiProgress], url_for: Callable[[KpiProgress],
     return rows
 
 
-def _with_unit(value, unit: str) -> str:
-    text = format_number(value)
+def _with_unit(value, unit: str, places: int | None = None) -> str:
+    """A number with its unit, at the KPI's precision (``places``): an interpolated target of a KPI
+    counted in whole 人 reads `17,959人`, not `17,958.7人`."""
+    text = format_number(value, places)
     return text if text == "-" or not unit else f"{text}{unit}"
 
 
@@ -59,7 +61,7 @@ def actual_text(item: KpiProgress) -> str:
     detail = item.kpi.actual_details.get(item.year)
     if detail is not None and detail.raw and detail.status != ActualStatus.BLANK:
         return detail.raw
-    return _with_unit(item.actual, item.kpi.unit)
+    return _with_unit(item.actual, item.kpi.unit, item.kpi.places)
 
 
 def column(accessor: str, verbose_name, *, td_class: str = "", **kwargs) -> tables.Column:
@@ -119,24 +121,25 @@ class KpiProgressTable(tables.Table):
 
     def render_baseline(self, value, record):
         kpi = record["progress"].kpi
-        text = _with_unit(value, kpi.unit)
+        text = _with_unit(value, kpi.unit, kpi.places)
         if kpi.baseline_year:
             return format_html('{} <span class="year">({})</span>', text, era_label(kpi.baseline_year))
         return text
 
     def value_baseline(self, value, record):
-        return _with_unit(value, record["progress"].kpi.unit)
+        kpi = record["progress"].kpi
+        return _with_unit(value, kpi.unit, kpi.places)
 
     def render_year_target(self, value, record):
         item = record["progress"]
-        text = _with_unit(value, item.kpi.unit)
+        text = _with_unit(value, item.kpi.unit, item.kpi.places)
         if value is not None and not item.year_target.stated:
             return format_html('{} <span class="badge badge-muted">{}</span>', text, _("interpolated"))
         return text
 
     def value_year_target(self, value, record):
         item = record["progress"]
-        text = _with_unit(value, item.kpi.unit)
+        text = _with_unit(value, item.kpi.unit, item.kpi.places)
         if value is not None and not item.year_target.stated:
             return f"{text} ({_('interpolated')})"
         return text

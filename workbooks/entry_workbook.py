@@ -67,9 +67,10 @@ def write_entry_workbook(rows, year: int, *, title: str) -> bytes:
                 row.kpi.name,
                 row.kpi.unit,
                 row.kpi.department,
-                format_number(row.kpi.baseline) if row.kpi.baseline is not None else "",
+                format_number(row.kpi.baseline, row.kpi.places) if row.kpi.baseline is not None else "",
                 *[row.history.get(y, "") for y in past],
-                ("" if row.target is None else format_number(row.target)) + ("" if row.target_stated else "（補間）"),
+                ("" if row.target is None else format_number(row.target, row.kpi.places))
+                + ("" if row.target_stated else "（補間）"),
                 row.actual_raw
                 if row.actual_status in (ActualStatus.MEASURED, ActualStatus.UNPARSED, ActualStatus.BLANK)
                 else "",

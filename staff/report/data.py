@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch
 
@@ -68,11 +69,12 @@ class TargetReport:
 @dataclass(frozen=True)
 class ReportYear:
     year: int
-    target: str  # formatted, with its unit
+    target: str  # formatted at the KPI's precision, with its unit
     target_stated: bool
     actual: str  # as written, with its annotations
     mark: str
     printed_mark: str
+    target_value: Decimal | None = None  # the number behind ``target`` (the Excel keeps it a number)
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,13 @@ def target_rows(progress: KpiProgress, years: Sequence[YearMark], all_years: Seq
         rows.append(
             ReportYear(
                 year=year,
-                target=with_unit(target.value, kpi.unit)
+                target=with_unit(target.value, kpi.unit, kpi.places)
                 + ("以上" if kpi.at_least and target.value is not None else ""),
                 target_stated=target.stated,
                 actual=actual_as_written(kpi, year) if shown else "",
                 mark=year_mark.mark if year_mark else "",
                 printed_mark=normalise_printed_mark(year_mark.printed) if year_mark else "",
+                target_value=target.value,
             )
         )
     return rows

@@ -18,9 +18,10 @@ def text_lines(text: str) -> list[str]:
     return lines
 
 
-def with_unit(value, unit: str) -> str:
-    """A number as the report prints it, with its unit (``18,161人``); ``-`` for none."""
-    text = format_number(value)
+def with_unit(value, unit: str, places: int | None = None) -> str:
+    """A number as the report prints it, with its unit (``18,161人``); ``-`` for none. With
+    ``places`` (the KPI's precision) exactly that many decimals: an interpolated `17,959人`."""
+    text = format_number(value, places)
     return text if text == "-" or not unit else f"{text}{unit}"
 
 
@@ -30,7 +31,7 @@ def actual_as_written(item_kpi, year: int) -> str:
     if detail is not None and detail.raw:
         return detail.raw
     value = item_kpi.actuals.get(year)
-    return with_unit(value, item_kpi.unit) if value is not None else "-"
+    return with_unit(value, item_kpi.unit, item_kpi.places) if value is not None else "-"
 
 
 def era(year: int | None) -> str:

@@ -7,6 +7,8 @@ computes nothing; it saves through ``workbooks.safety.workbook_bytes`` (no text 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -17,10 +19,31 @@ from plans.presentation import format_rate
 from plans.rules.progress import KpiProgress
 from staff.report.data import EvaluationReport, GoalReport, legend_lines
 from staff.report.succession import STATUS_LABELS
-from staff.report.text import actual_as_written, era, with_unit
+from staff.report.text import actual_as_written, era
 from workbooks.safety import workbook_bytes
 
 SHEET_TITLE_LIMIT = 31
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number cell: the value stays a number, shown at the KPI's precision with its unit after it."""
+
+    value: Decimal | None
+    places: int | None
+    suffix: str = ""
+
+    @property
+    def number_format(self) -> str:
+        """`#,##0"人"` for a KPI counted in whole 人, `#,##0.0"%"` for one written `63.0%`."""
+        digits = "General" if self.places is None else "#,##0" + ("." + "0" * self.places if self.places else "")
+        suffix = self.suffix.replace('"', "")  # a quote would end the format's literal text
+        return f'{digits}"{suffix}"' if suffix else digits
+
+
+def _number(value, places: int | None, suffix: str = ""):
+    """``value`` as a number cell, or ``-`` when there is none (as the HTML report prints it)."""
+    return "-" if value is None else _Number(value, places, suffix)
 
 
 def _sheet_title(text: str) -> str:
@@ -93,7 +116,10 @@ class _SheetWriter:
 
     def cells(self, values: Sequence, *, alert: bool = False):
         for column, value in enumerate(values, start=1):
-            cell = self.sheet.cell(self.row, column, value)
+            number = value if isinstance(value, _Number) else None
+            cell = self.sheet.cell(self.row, column, number.value if number else value)
+            if number:
+                cell.number_format = number.number_format
             cell.border = self.border
             cell.alignment = self.wrap
             if alert:
@@ -198,7 +224,13 @@ def _goal_sheet(writer: _SheetWriter, report: EvaluationReport, goal: GoalReport
                         progress.kpi.name if index == 0 else None,
                         f"{target.baseline_raw} → {target.target_raw}" if index == 0 else None,
                         era(row.year),
-                        row.target + ("" if row.target_stated else " " + _("(interpolated)")),
+                        _number(
+                            row.target_value,
+                            progress.kpi.places,
+                            progress.kpi.unit
+                            + ("以上" if progress.kpi.at_least else "")
+                            + ("" if row.target_stated else " " + _("(interpolated)")),
+                        ),
                         row.actual,
                         row.mark,
                         row.printed_mark,
@@ -281,8 +313,8 @@ def _kpi_table(writer: _SheetWriter, kpis: Sequence[KpiProgress], report: Evalua
             [
                 kpi.name,
                 kpi.direction_code,
-                with_unit(kpi.baseline, kpi.unit),
-                with_unit(item.year_target.value, kpi.unit),
+                _number(kpi.baseline, kpi.places, kpi.unit),
+                _number(item.year_target.value, kpi.places, kpi.unit),
                 actual_as_written(kpi, item.year),
                 format_rate(item.rate),
                 item.mark,
