@@ -44,7 +44,7 @@ def measure(function, repeat: int = 3) -> dict:
 def bench_seeds() -> dict:
     """Loading the six seed plans (first load, then the idempotent reload), and each plan's tallies."""
     from plans.models import Plan
-    from plans.services.progress import plan_tallies
+    from plans.selectors.progress import plan_tallies
     from workbooks.seeds import load_seed_plans
 
     Plan.objects.all().delete()

@@ -33,8 +33,13 @@ from plans.choices import ActualStatus, Mark
 from plans.models import Actual, Goal, Kpi, Plan, PolicyDirection, Project, PublishedYear
 from plans.presentation import format_rate
 from plans.rules.progress import KpiProgress, KpiValues
-from plans.services.progress import kpi_values, progress_from_row
-from plans.services.progress_reads import plan_stored_progress, series_years, unstored_progress
+from plans.selectors.progress import (
+    kpi_values,
+    plan_stored_progress,
+    progress_from_row,
+    series_years,
+    unstored_progress,
+)
 from workbooks import schema
 from workbooks.plan_export import attachment_code, plan_document, plan_rows, year_text
 from workbooks.plan_workbook import write_workbook

@@ -21,7 +21,7 @@ from plans.rules import rating
 from plans.rules.progress import KpiProgress, KpiValues, YearRow
 from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import Tally, tally
-from plans.services.progress_reads import StoredYear
+from plans.selectors.progress import StoredYear
 
 # --- one KPI, from its stored progress ---------------------------------------------------------
 

@@ -19,8 +19,7 @@ from plans import charts, selectors
 from plans.models import Goal, Kpi, Package, Plan
 from plans.rules import rating
 from plans.rules.notation import format_year
-from plans.services.progress import kpi_values, plan_progress, plan_scale, plan_tallies
-from plans.services.progress_reads import stored_series
+from plans.selectors.progress import kpi_values, plan_progress, plan_scale, plan_tallies, stored_series
 from public import downloads, legend, opendata
 from public.pages import (
     PublicPageMixin,

@@ -24,6 +24,7 @@ from plans.models import Department, Kpi, Plan
 from plans.params import id_param, year_param
 from plans.rules.notation import format_year
 from plans.rules.progress import mark_for_value
+from plans.selectors.progress import kpi_values
 from plans.services.actuals import (
     Change,
     ConcurrentChange,
@@ -36,7 +37,6 @@ from plans.services.actuals import (
     read_value,
 )
 from plans.services.history import kpi_history
-from plans.services.progress import kpi_values
 from plans.validation import summarise_problems
 from workbooks.entry_workbook import read_entry_workbook, write_entry_workbook
 from workbooks.limits import refused_upload_problem, size_problem

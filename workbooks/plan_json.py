@@ -12,8 +12,7 @@ from django.db.models import Prefetch
 
 from plans.choices import ActualStatus
 from plans.models import Goal, OfficialRating, PolicyDirection
-from plans.services.progress import plan_progress
-from plans.services.progress_reads import plan_stored_progress
+from plans.selectors.progress import plan_progress, plan_stored_progress
 from workbooks.plan_reads import attachment_code, load_plan, plan_kpis, plan_projects
 
 

@@ -13,9 +13,8 @@ from plans.choices import ActualStatus
 from plans.models import Actual, Goal, Kpi, KpiYearProgress, OfficialRating, ProgressView, ProjectReview, YearlyTarget
 from plans.params import id_param
 from plans.presentation import format_number
+from plans.selectors.progress import kpi_values, progress_from_row, unstored_progress
 from plans.services.actuals import STATUS_LABELS, default_entry_year, read_value, year_outside_plan
-from plans.services.progress import kpi_values, progress_from_row
-from plans.services.progress_reads import unstored_progress
 from plans.validation import text_problem
 
 

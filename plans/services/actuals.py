@@ -30,8 +30,8 @@ from plans.choices import ActualStatus
 from plans.models import Actual, OfficialRating, YearlyTarget
 from plans.rules import notation
 from plans.rules.progress import KpiValues, mark_for_value, year_target_for
+from plans.selectors.progress import kpi_values
 from plans.services import progress
-from plans.services.progress import kpi_values
 
 STATUS_CHOICES = {"": "", "集計中": ActualStatus.PENDING, "未把握": ActualStatus.UNMEASURED}
 

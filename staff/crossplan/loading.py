@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from plans import selectors
 from plans.models import Actual, Kpi, OfficialRating, Plan, ProgressView, PublishedYear, YearlyTarget
 from plans.rules.progress import KpiValues
-from plans.services.progress import kpi_values, progress_from_row
+from plans.selectors.progress import kpi_values, progress_from_row
 from staff.crossplan.kinds import kind_key
 from staff.crossplan.series import (
     SAME_INDICATOR,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from plans.choices import ActualStatus
 from plans.presentation import short_title
 from plans.rules.progress import KpiProgress, KpiValues
-from plans.services.progress_reads import series_years
+from plans.selectors.progress import series_years
 from staff.crossplan.kinds import KPI_KINDS, kind_key
 
 # Links to a predecessor that keep the indicator (a replacement measures something else).

@@ -9,8 +9,7 @@ from decimal import Decimal
 from plans import selectors
 from plans.models import Kpi
 from plans.rules.progress import KpiProgress, KpiValues, YearRow, trend_line
-from plans.services.progress import kpi_values
-from plans.services.progress_reads import StoredYear, stored_kpi_progress, stored_series
+from plans.selectors.progress import StoredYear, kpi_values, stored_kpi_progress, stored_series
 from staff.crossplan import SAME_INDICATOR
 from staff.overview.plan import choose_year, plan_years
 

@@ -13,7 +13,7 @@ from plans.models import Goal, OfficialRating
 from plans.rules import rating
 from plans.rules.progress import KpiProgress, default_year
 from plans.rules.tallies import tally
-from plans.services.progress import PlanProgress, PlanTallies, plan_progress, plan_tallies
+from plans.selectors.progress import PlanProgress, PlanTallies, plan_progress, plan_tallies
 from staff.overview.counts import Bars, Counts, bars_for, computed_counts, normalise_printed_mark, printed_counts
 
 

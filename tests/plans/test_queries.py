@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans.services.progress import plan_progress, plan_tallies
+from plans.selectors.progress import plan_progress, plan_tallies
 from tests.factories import plan_with_kpis
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from plans.models import Actual, Department, Kpi, KpiYearProgress, Plan, ProgressTally, ProgressView
 from plans.rules.tallies import tally
+from plans.selectors.progress import plan_progress
 from plans.services import publication
 from plans.services.actuals import Submission, apply, preview
-from plans.services.progress import computed_rows, plan_progress, recompute_plan
+from plans.services.progress import computed_rows, recompute_plan
 from tests.logins import DEPARTMENT_STAFF, PLANNER, make_staff
 from workbooks.plan_export import plan_rows
 from workbooks.plan_import import import_plan_rows

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from plans.rules.progress import ActualDetail, KpiValues, evaluate_kpi
-from plans.services.progress_reads import series_years
+from plans.selectors.progress import series_years
 from public.opendata import CSV_COLUMNS, CSV_HEADERS, csv_number, kpi_csv_rows, write_csv
 
 D = Decimal

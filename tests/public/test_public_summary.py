@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from plans.rules.progress import ActualDetail, KpiValues, YearRow, evaluate_kpi
 from plans.rules.rating import DEFAULT_SCALE, MARKS, OUTLOOKS, ScaleLabel
 from plans.rules.tallies import Tally, bar_segments, tally
-from plans.services.progress_reads import StoredYear, series_years
+from plans.selectors.progress import StoredYear, series_years
 from public.summary import (
     combined_tally,
     kpi_card,

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from plans.rules.progress import ActualDetail, KpiValues, evaluate_kpi
-from plans.services.progress_reads import series_years
+from plans.selectors.progress import series_years
 from staff.crossplan import (
     Lineage,
     LineageSegment,

@@ -8,8 +8,7 @@ from plans.choices import Mark
 from plans.rules.progress import KpiValues, YearRow, evaluate_kpi, mark_for_year, tallies_by_goal
 from plans.rules.rating import ScaleLabel, YearTarget
 from plans.rules.tallies import bar_segments, tally
-from plans.services.progress import PlanProgress
-from plans.services.progress_reads import StoredYear
+from plans.selectors.progress import PlanProgress, StoredYear
 from staff.overview import (
     Bars,
     Counts,
@@ -194,7 +193,7 @@ def test_build_plan_overview_puts_targets_directions_and_others_in_their_place()
         scale=KURUME_SCALE,
         kpis=[evaluate_kpi(kpi, year=2021, scale=KURUME_SCALE) for kpi in kpis],
     )
-    from plans.services.progress import DirectionTally, GoalTally, PlanTallies
+    from plans.selectors.progress import DirectionTally, GoalTally, PlanTallies
 
     ((number, title, goal_tally, directions),) = tallies_by_goal(progress.kpis, [(1, "雇用", [("①", "企業")])])
     tallies = PlanTallies(

@@ -16,8 +16,8 @@ from plans.models import Department, Kpi, KpiYearProgress, Plan, ProgressTally, 
 from plans.presentation import format_rate
 from plans.rules.progress import YearRow, evaluate_kpi, kpi_series, mark_for_year, year_target_for
 from plans.rules.tallies import Tally
+from plans.selectors.progress import kpi_values, plan_scale
 from plans.services.actuals import default_entry_year
-from plans.services.progress import kpi_values, plan_scale
 from public.opendata import INTERPOLATED_PLACES, csv_number, plan_csv_rows
 from staff.overview import computed_counts
 from staff.report import evaluation_report

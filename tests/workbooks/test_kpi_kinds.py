@@ -9,7 +9,7 @@ import pytest
 
 from plans.models import Kpi
 from plans.presentation import format_number
-from plans.services.progress import kpi_values, plan_progress
+from plans.selectors.progress import kpi_values, plan_progress
 from public.opendata import CSV_COLUMNS
 from workbooks.plan_export import plan_rows
 from workbooks.plan_import import validate_plan_rows

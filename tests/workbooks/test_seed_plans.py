@@ -19,7 +19,7 @@ from plans.models import (
     ProjectReview,
 )
 from plans.rules.progress import mark_for_value, mark_for_year
-from plans.services.progress import kpi_values, plan_progress
+from plans.selectors.progress import kpi_values, plan_progress
 from workbooks.plan_export import plan_rows
 from workbooks.seeds import transcribed_rows
 
