@@ -61,11 +61,8 @@ def departments_for(user):
 
 
 def _year(value) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError) as error:
-        raise Http404 from error
-    if not 1868 <= year <= 2200:
+    year = year_param(value)
+    if year is None:
         raise Http404
     return year
 

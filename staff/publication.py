@@ -22,12 +22,13 @@ from django.views import View
 from plans import access
 from plans.models import Plan
 from plans.rules.notation import format_year
+from plans.rules.years import MAX_YEAR, MIN_YEAR
 from plans.services import publication
 
 
 class PublicationForm(forms.Form):
     plan = forms.SlugField(max_length=80)
-    year = forms.IntegerField(min_value=1868, max_value=2200)
+    year = forms.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
     action = forms.ChoiceField(choices=[("publish", gettext_lazy("Publish")), ("unpublish", gettext_lazy("Unpublish"))])
 
 
