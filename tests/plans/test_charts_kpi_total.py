@@ -6,27 +6,10 @@ from dataclasses import replace
 from decimal import Decimal
 
 from plans import charts
-from plans.rules import rating
 from plans.rules.progress import ActualDetail, KpiValues, kpi_series
+from tests.kpis import SOCIAL_INCREASE
 
 D = Decimal
-# 小郡 第2期 人口の社会増: baseline 1,070人 (H27～R1, five years), target 740人 over R2～R6,
-# single-year actuals 210, △69, 665, △236 (R2–R5).
-SOCIAL_INCREASE = KpiValues(
-    id=1,
-    code="G2-1",
-    name="人口の社会増(2020R2～2024R6年)",
-    unit="人",
-    direction=rating.INCREASE,
-    baseline_year=2019,
-    baseline=D(1070),
-    target_year=2024,
-    target=D(740),
-    fiscal=False,
-    actuals={2020: D(210), 2021: D(-69), 2022: D(665), 2023: D(-236)},
-    total_years=5,
-    places=0,
-)
 
 
 def stored_rows(kpi: KpiValues):

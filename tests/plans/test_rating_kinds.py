@@ -7,25 +7,9 @@ import pytest
 
 from plans.rules import rating
 from plans.rules.progress import KpiValues, evaluate_kpi, kpi_series, mark_for_value, mark_for_year, trend_line
+from tests.kpis import SOCIAL_INCREASE
 
 D = Decimal
-# 小郡 第2期 人口の社会増(2020R2～2024R6年): baseline 1,070人 (H27～R1, a five-year total), target 740人
-# for R2～R6 (a five-year total), single-year actuals 210人, △69人, 665人, △236人 (R2–R5).
-SOCIAL_INCREASE = KpiValues(
-    id=1,
-    code="G2-1",
-    name="人口の社会増(2020R2～2024R6年)",
-    unit="人",
-    direction=rating.INCREASE,
-    baseline_year=2019,
-    baseline=D(1070),
-    target_year=2024,
-    target=D(740),
-    fiscal=False,
-    actuals={2020: D(210), 2021: D(-69), 2022: D(665), 2023: D(-236)},
-    total_years=5,
-    places=0,
-)
 
 
 def test_the_minus_236_year_is_not_achieved():

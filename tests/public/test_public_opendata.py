@@ -9,30 +9,20 @@ import pytest
 from plans.rules.progress import ActualDetail, KpiValues, evaluate_kpi
 from plans.selectors.progress import series_years
 from public.opendata import CSV_COLUMNS, CSV_HEADERS, csv_number, kpi_csv_rows, write_csv
+from tests.kpis import worked_case
 
 D = Decimal
 ATTRIBUTES = {"municipality_code": "402036", "kpi_code": "G4-2", "kpi_name": "住みたいと思う市民の割合", "unit": "%"}
 
 
 def kpi(**values) -> KpiValues:
-    defaults = {
-        "id": 1,
-        "code": "G4-2",
-        "name": "住みたいと思う市民の割合",
-        "unit": "%",
-        "baseline_year": 2014,
-        "baseline": D("75.4"),
-        "target_year": 2019,
-        "target": D("80.0"),
-        "stated_targets": {2016: D("77.0")},
-        "actuals": {2015: D("0"), 2016: D("76.4"), 2017: None},
-        "actual_details": {
-            2015: ActualDetail("0%"),
-            2016: ActualDetail("(速報値) 76.4%", "measured", True, "速報値"),
-            2017: ActualDetail("集計中", "pending"),
-        },
+    """The worked case with a 0% year, a preliminary actual and a year being compiled."""
+    details = {
+        2015: ActualDetail("0%"),
+        2016: ActualDetail("(速報値) 76.4%", "measured", True, "速報値"),
+        2017: ActualDetail("集計中", "pending"),
     }
-    return KpiValues(**{**defaults, **values})
+    return worked_case(**{"actuals": {2015: D("0"), 2016: D("76.4"), 2017: None}, "actual_details": details, **values})
 
 
 def csv_rows(values: KpiValues) -> list[dict]:

@@ -16,26 +16,13 @@ from public.summary import (
     summarize_stored,
 )
 from public.templatetags.public_pages import segments
+from tests.kpis import worked_case
 
 D = Decimal
 KURUME_SCALE = (ScaleLabel("A", ("A", "B")), ScaleLabel("B", ("C",)), ScaleLabel("C", ("D", "E")))
 
 
-def kpi(**values) -> KpiValues:
-    """住みたいと思う市民の割合 (DOMAIN.md's worked case) unless told otherwise."""
-    defaults = {
-        "id": 1,
-        "code": "G4-2",
-        "name": "住みたいと思う市民の割合",
-        "unit": "%",
-        "baseline_year": 2014,
-        "baseline": D("75.4"),
-        "target_year": 2019,
-        "target": D("80.0"),
-        "stated_targets": {2016: D("77.0")},
-        "actuals": {2016: D("76.4")},
-    }
-    return KpiValues(**{**defaults, **values})
+kpi = worked_case
 
 
 def stored(values: KpiValues, scale=DEFAULT_SCALE) -> list[StoredYear]:
