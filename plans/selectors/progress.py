@@ -28,6 +28,14 @@ from plans.rules.tallies import Tally, tally
 from plans.selectors import base as selectors
 
 
+def goal_number_of(kpi) -> int | None:
+    """The goal a KPI counts under: its own, or its policy direction's (None for plan, package and
+    project KPIs). ``kpi`` has its goal and direction's goal loaded."""
+    if kpi.goal_id:
+        return kpi.goal.number
+    return kpi.policy_direction.goal.number if kpi.policy_direction_id else None
+
+
 def kpi_values(kpi) -> KpiValues:
     """Plain values from a KPI loaded by ``selectors.kpis_with_values`` (no further queries)."""
     return KpiValues(
@@ -37,9 +45,7 @@ def kpi_values(kpi) -> KpiValues:
         unit=kpi.unit,
         direction=kpi.direction,
         level=kpi.level,
-        goal_number=(
-            kpi.goal.number if kpi.goal_id else kpi.policy_direction.goal.number if kpi.policy_direction_id else None
-        ),
+        goal_number=goal_number_of(kpi),
         direction_code=kpi.policy_direction.code if kpi.policy_direction_id else "",
         baseline_year=kpi.baseline_year,
         baseline=kpi.baseline_value,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from plans.models import Kpi, OfficialRating, Plan
 from plans.rules import rating
 from plans.rules.progress import KpiProgress
+from plans.selectors.progress import goal_number_of
 from staff.overview import PlanOverview
 from staff.report.text import actual_as_written
 
@@ -161,9 +162,7 @@ def succession_sheet(plan, overview: PlanOverview, raw_texts) -> SuccessionSheet
             target_raw=kpi.target_raw,
             target_year=kpi.target_year,
             department=kpi.department.name if kpi.department_id else "",
-            goal_number=kpi.goal.number
-            if kpi.goal_id
-            else (kpi.policy_direction.goal.number if kpi.policy_direction_id else None),
+            goal_number=goal_number_of(kpi),
             direction_code=kpi.policy_direction.code if kpi.policy_direction_id else "",
             predecessor_id=kpi.predecessor_id,
             link=kpi.predecessor_link,
