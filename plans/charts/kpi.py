@@ -101,33 +101,16 @@ def _single_year_traces(kpi: KpiValues, series: list[YearRow]) -> list[dict]:
     for stated, name, dash in ((True, "目標値（計画に記載）", "solid"), (False, "目標値（直線で補間）", "dot")):
         rows = [row for row in series if row.target.value is not None and row.target.stated is stated]
         if rows:
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": name,
-                    "x": [row.year for row in rows],
-                    "y": [number(row.target.value) for row in rows],
-                    "line": {"dash": dash, "color": COLOURS["stated" if stated else "interpolated"]},
-                    "marker": {"symbol": "circle-open", "size": 8},
-                }
-            )
+            traces.append(_target_trace(name, rows, dash=dash, colour=COLOURS["stated" if stated else "interpolated"]))
     actual_rows = [row for row in series if row.actual is not None]
     if actual_rows:
         traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers+text",
-                "name": "実績値",
-                "x": [row.year for row in actual_rows],
-                "y": [number(row.actual) for row in actual_rows],
-                "text": [
-                    row.mark + (" 速報値" if row.detail and row.detail.preliminary else "") for row in actual_rows
-                ],
-                "textposition": "top center",
-                "line": {"color": COLOURS["actual"], "width": 3},
-                "marker": {"symbol": "square", "size": 9},
-            }
+            _actual_trace(
+                "実績値",
+                actual_rows,
+                [row.actual for row in actual_rows],
+                [bool(row.detail and row.detail.preliminary) for row in actual_rows],
+            )
         )
     trend = trend_line(kpi)
     if trend:
@@ -151,17 +134,7 @@ def _total_traces(kpi: KpiValues, series: list[YearRow]) -> list[dict]:
     traces = []
     targets = [row for row in series if row.target.value is not None]
     if targets:
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": "目標（合計の按分）",
-                "x": [row.year for row in targets],
-                "y": [number(row.target.value) for row in targets],
-                "line": {"dash": "dot", "color": COLOURS["stated"]},
-                "marker": {"symbol": "circle-open", "size": 8},
-            }
-        )
+        traces.append(_target_trace("目標（合計の按分）", targets, dash="dot", colour=COLOURS["stated"]))
     totals, preliminary, any_preliminary = [], [], False
     for row in series:
         own = bool(row.detail and row.detail.preliminary)
@@ -170,20 +143,36 @@ def _total_traces(kpi: KpiValues, series: list[YearRow]) -> list[dict]:
             totals.append(row)
             preliminary.append(any_preliminary)
     if totals:
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers+text",
-                "name": "実績の累計",
-                "x": [row.year for row in totals],
-                "y": [number(row.running_total) for row in totals],
-                "text": [row.mark + (" 速報値" if flag else "") for row, flag in zip(totals, preliminary, strict=True)],
-                "textposition": "top center",
-                "line": {"color": COLOURS["actual"], "width": 3},
-                "marker": {"symbol": "square", "size": 9},
-            }
-        )
+        traces.append(_actual_trace("実績の累計", totals, [row.running_total for row in totals], preliminary))
     return traces
+
+
+def _target_trace(name: str, rows: Sequence[YearRow], *, dash: str, colour: str) -> dict:
+    """A line of targets (open circles)."""
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "x": [row.year for row in rows],
+        "y": [number(row.target.value) for row in rows],
+        "line": {"dash": dash, "color": colour},
+        "marker": {"symbol": "circle-open", "size": 8},
+    }
+
+
+def _actual_trace(name: str, rows: Sequence[YearRow], values: Sequence, preliminary: Sequence[bool]) -> dict:
+    """A line of actuals (squares), each labelled with its year's mark and 速報値 when preliminary."""
+    return {
+        "type": "scatter",
+        "mode": "lines+markers+text",
+        "name": name,
+        "x": [row.year for row in rows],
+        "y": [number(value) for value in values],
+        "text": [row.mark + (" 速報値" if flag else "") for row, flag in zip(rows, preliminary, strict=True)],
+        "textposition": "top center",
+        "line": {"color": COLOURS["actual"], "width": 3},
+        "marker": {"symbol": "square", "size": 9},
+    }
 
 
 def _y_title(kpi: KpiValues) -> str:
