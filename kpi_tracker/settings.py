@@ -180,6 +180,11 @@ TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded evidence (根拠資料): never served as public media; a staff view checks who asks.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(VAR_DIR / "media")))
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
+EVIDENCE_EXTENSIONS = ("pdf", "xlsx", "csv", "png", "jpg", "jpeg", "docx", "txt")
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -13,6 +13,9 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("staff/dashboard/", include("staff.dashboard_urls")),
     path("staff/entry/", include("staff.entry_urls")),
+    path("staff/review/", include("staff.review_urls")),
+    path("staff/calls/", include("staff.calls_urls")),
+    path("staff/committee/", include("staff.committee_urls")),
     path("api/v1/", api.urls),
     path("", include("public.urls")),
 ]

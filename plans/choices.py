@@ -133,6 +133,32 @@ _LOOKS[ActualStatus] = {
 }
 
 
+class ReviewState(LookChoices):
+    """Where a value a department reported stands in review (draft → submitted → returned or
+    approved). Only an approved value is official: it alone reaches ``Actual``, the stored
+    progress, the tallies, the report and, once its year is published, citizens."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+_LOOKS[ReviewState] = {
+    ReviewState.DRAFT: Look(_("Draft"), NONE),
+    ReviewState.SUBMITTED: Look(_("Submitted"), WARN),
+    ReviewState.RETURNED: Look(_("Returned"), BAD),
+    ReviewState.APPROVED: Look(_("Approved"), OK),
+}
+
+
+class TargetField(models.TextChoices):
+    """What a target revision (KPI見直し) changes."""
+
+    TARGET = "target", _("Final target")
+    BASELINE = "baseline", _("Baseline")
+
+
 class SuccessorLink(models.TextChoices):
     CONTINUED = "continued", _("Continued")
     MOVED = "moved", _("Moved from another direction")

@@ -19,6 +19,13 @@ class Municipality(models.Model):
         blank=True,
         help_text=_("The six-digit national local-government code (全国地方公共団体コード), e.g. 402036."),
     )
+    prefecture_code = models.CharField(
+        _("prefecture code"),
+        max_length=2,
+        blank=True,
+        db_index=True,
+        help_text=_("The first two digits of the local-government code (40 for 福岡県)."),
+    )
 
     class Meta:
         verbose_name = _("municipality")

@@ -95,7 +95,14 @@ class Kpi(models.Model):
     dropped_label = models.CharField(_("dropped as printed"), max_length=20, blank=True)
     note = models.TextField(_("note"), max_length=LONG_TEXT_CHARS, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    search_text = models.CharField(
+        _("search text"),
+        max_length=400,
+        blank=True,
+        editable=False,
+        help_text=_("The name and unit normalised (NFKC, lower case) for search; kept by the services."),
+    )
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("KPI")

@@ -37,6 +37,10 @@ class Plan(models.Model):
     report_year = models.PositiveSmallIntegerField(_("year reported on"), null=True, blank=True)
     source_document = models.CharField(_("source document"), max_length=200, blank=True)
     note = models.TextField(_("note"), max_length=LONG_TEXT_CHARS, blank=True)
+    data_version = models.PositiveBigIntegerField(
+        _("data version"), default=1, help_text=_("Bumped by every write to the plan's data; caches key on it.")
+    )
+    data_changed_at = models.DateTimeField(_("data changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan")

@@ -18,3 +18,10 @@ def normalize_text(text: str) -> str:
     text = text.replace("【", "(").replace("】", ")").replace("［", "(").replace("］", ")")
     text = _MINUS_SIGNS.sub("-", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def search_key(*parts: str) -> str:
+    """What search compares: the parts NFKC-normalised, lower case, one space between words
+    (``Ｋｐｉ　子育て`` and ``kpi 子育て`` match alike). Kept in ``Kpi.search_text``."""
+    joined = " ".join(part for part in parts if part)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", joined)).strip().lower()[:400]

@@ -7,9 +7,10 @@ The same three steps serve the entry page and the Excel upload:
 2. ``preview`` checks submitted values (parsed as staff write them: `1,234人`, `１２３`, `△5`,
    `集計中`) against what may be changed, and returns every change with the mark the new value
    earns, or every problem;
-3. ``apply`` writes the changes in one transaction with bulk operations, refusing all of them
-   when any actual was changed by someone else since it was read (optimistic check on
-   ``Actual.version``). Edit history records who and when (django-simple-history).
+3. ``apply`` writes the changes as the department's drafts (``plans.services.review``) in one
+   transaction with bulk operations, refusing all of them when any value was changed by someone
+   else since it was read (optimistic check on ``ReportedActual.version``). Nothing official moves
+   until a planner approves. Edit history records who and when (django-simple-history).
 """
 
 from __future__ import annotations
@@ -19,19 +20,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans import access, validation
 from plans.choices import ActualStatus
-from plans.models import Actual, OfficialRating, YearlyTarget
+from plans.models import Actual, OfficialRating, ReportedActual, YearlyTarget
 from plans.rules import notation
 from plans.rules.progress import KpiValues, mark_for_value, year_target_for
 from plans.selectors.progress import kpi_values
-from plans.services import progress
+from plans.services import review
+from plans.services.review import ConcurrentChange  # noqa: F401 (where callers import it from)
 
 STATUS_CHOICES = {"": "", "集計中": ActualStatus.PENDING, "未把握": ActualStatus.UNMEASURED}
 
@@ -53,6 +52,7 @@ class EntryRow:
     mark: str
     history: dict[int, str]  # earlier years' actuals as written
     in_plan: bool  # the year lies within the years the KPI's actuals may have
+    review_state: str = ""  # the reported value's review state; "" when the department wrote none
 
 
 @dataclass(frozen=True)
@@ -105,18 +105,6 @@ class Preview:
     problems: list[str] = field(default_factory=list)
 
 
-class ConcurrentChange(Exception):
-    """Someone else saved one of these actuals after it was read; nothing was saved."""
-
-    def __init__(self, names: list[str]):
-        self.names = names
-        super().__init__(
-            "ほかの人が先に保存した実績があるため、保存しませんでした（"
-            + "、".join(names)
-            + "）。最新の値を読み込み直してから入力してください。"
-        )
-
-
 def default_entry_year(today=None) -> int:
     """Each spring staff enter the fiscal year that just ended: the fiscal year before today's."""
     today = today or timezone.localdate()
@@ -153,6 +141,7 @@ def entry_kpis(user, *, department_id: int | None = None, plan_id: int | None = 
     return kpis.prefetch_related(
         Prefetch("yearly_targets", queryset=YearlyTarget.objects.order_by("year")),
         Prefetch("actuals", queryset=Actual.objects.order_by("year")),
+        Prefetch("reported_actuals", queryset=ReportedActual.objects.order_by("year")),
         Prefetch("official_ratings", queryset=OfficialRating.objects.none()),
     ).order_by("plan__slug", "order", "id")
 
@@ -162,7 +151,8 @@ def entry_rows(user, year: int, *, department_id: int | None = None, plan_id: in
     for kpi in entry_kpis(user, department_id=department_id, plan_id=plan_id):
         values = kpi_values(kpi)
         actuals = {actual.year: actual for actual in kpi.actuals.all()}
-        current = actuals.get(year)
+        reported = {item.year: item for item in kpi.reported_actuals.all()}.get(year)
+        current = reported or actuals.get(year)  # what the department last wrote, else the official value
         target = year_target_for(values, year)
         low, high = _year_span(kpi, kpi.plan)
         if not low <= year <= high:
@@ -178,7 +168,8 @@ def entry_rows(user, year: int, *, department_id: int | None = None, plan_id: in
                 actual_raw=current.raw if current else "",
                 actual_status=current.status if current else "",
                 actual_note=current.note if current else "",
-                version=current.version if current else 0,
+                version=reported.version if reported else 0,
+                review_state=reported.state if reported else "",
                 mark=mark_for_value(values, year, current.value if current else None),
                 history={y: actual.raw for y, actual in actuals.items() if y != year},
                 in_plan=low <= year <= high,
@@ -218,9 +209,12 @@ def preview(user, submissions: Iterable[Submission]) -> Preview:
     result = Preview()
     ids = {submission.kpi_id for submission in submissions}
     allowed = {kpi.pk: kpi for kpi in entry_kpis(user).filter(pk__in=ids)}
-    existing = {
-        (actual.kpi_id, actual.year): actual
-        for actual in Actual.objects.filter(kpi_id__in=ids, year__in={s.year for s in submissions})
+    years = {s.year for s in submissions}
+    official = {
+        (actual.kpi_id, actual.year): actual for actual in Actual.objects.filter(kpi_id__in=ids, year__in=years)
+    }
+    reported = {
+        (item.kpi_id, item.year): item for item in ReportedActual.objects.filter(kpi_id__in=ids, year__in=years)
     }
     seen = set()
     for submission in submissions:
@@ -253,7 +247,8 @@ def preview(user, submissions: Iterable[Submission]) -> Preview:
         except ValueError as error:
             result.problems.append(f"{where}{kpi.name}: {error}")
             continue
-        current = existing.get((submission.kpi_id, submission.year))
+        key = (submission.kpi_id, submission.year)
+        current = reported.get(key) or official.get(key)  # what is there now, to compare with
         old_raw = current.raw if current else ""
         old_status = current.status if current else ""
         new_status = parsed.status if (parsed.raw or parsed.status != ActualStatus.BLANK) else ActualStatus.BLANK
@@ -263,7 +258,7 @@ def preview(user, submissions: Iterable[Submission]) -> Preview:
         if current is not None and (old_raw, old_status, current.note) == (parsed.raw, new_status, submission.note):
             result.unchanged += 1
             continue
-        current_version = current.version if current else 0
+        current_version = reported[key].version if key in reported else 0
         if submission.version != current_version:
             result.problems.append(
                 f"{where}{kpi.name}: ほかの人が先に保存しています（現在の値「{old_raw or '空欄'}」）。"
@@ -294,78 +289,9 @@ def preview(user, submissions: Iterable[Submission]) -> Preview:
 
 
 def apply(user, changes: list[Change]) -> int:
-    """Write the changes in one transaction; refuse them all if any actual changed meanwhile.
-
-    Queries do not grow with the number of changes: one locking read, one bulk insert and one
-    bulk update (each with its history rows), whatever their number.
-    """
-    if not changes:
-        return 0
-    with transaction.atomic():
-        allowed = set(
-            access.editable_kpis(user).filter(pk__in={c.kpi_id for c in changes}).values_list("pk", flat=True)
-        )
-        refused = [change.kpi_name for change in changes if change.kpi_id not in allowed]
-        if refused:
-            raise PermissionDenied("権限のないKPIが含まれています: " + "、".join(refused))
-        current = {
-            (actual.kpi_id, actual.year): actual
-            for actual in Actual.objects.select_for_update().filter(
-                kpi_id__in={c.kpi_id for c in changes}, year__in={c.year for c in changes}
-            )
-        }
-        stale = [
-            change.kpi_name
-            for change in changes
-            if (current[(change.kpi_id, change.year)].version if (change.kpi_id, change.year) in current else 0)
-            != change.version
-        ]
-        if stale:
-            raise ConcurrentChange(stale)
-        now = timezone.now()
-        to_create, to_update = [], []
-        for change in changes:
-            fields = {
-                "value": change.new_value,
-                "raw": change.new_raw,
-                "status": change.new_status,
-                "is_preliminary": change.is_preliminary,
-                "survey_year": change.survey_year,
-                "cumulative_to_year": change.cumulative_to_year,
-                "note": change.note,
-            }
-            actual = current.get((change.kpi_id, change.year))
-            if actual is None:
-                to_create.append(Actual(kpi_id=change.kpi_id, year=change.year, version=1, updated_at=now, **fields))
-            else:
-                for name, value in fields.items():
-                    setattr(actual, name, value)
-                actual.version += 1
-                actual.updated_at = now
-                to_update.append(actual)
-        if to_create:
-            bulk_create_with_history(to_create, Actual, batch_size=500, default_user=user, default_date=now)
-        if to_update:
-            bulk_update_with_history(
-                to_update,
-                Actual,
-                [
-                    "value",
-                    "raw",
-                    "status",
-                    "is_preliminary",
-                    "survey_year",
-                    "cumulative_to_year",
-                    "note",
-                    "version",
-                    "updated_at",
-                ],
-                batch_size=500,
-                default_user=user,
-                default_date=now,
-            )
-        progress.recompute_kpis({change.kpi_id for change in changes})
-    return len(changes)
+    """Write the changes as the department's drafts (``plans.services.review``): nothing official
+    moves until a planner approves them. All or nothing, with the optimistic version check."""
+    return review.report_changes(user, changes)
 
 
 # What the history and the admin show for an actual without a value (集計中, 未把握, 空欄, 要確認).
