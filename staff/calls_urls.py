@@ -1,4 +1,6 @@
-"""Data calls (照会): a planner asks departments for a year's actuals, follows who answered and reminds them (namespace ``calls``)."""
+"""Data calls (照会): a planner asks departments for a year's actuals, follows who answered
+and reminds them (namespace ``calls``).
+"""
 
 app_name = "calls"
 

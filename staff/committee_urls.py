@@ -1,4 +1,6 @@
-"""Target revisions (KPI見直し), the committee's comments and the planner's evaluation text (namespace ``committee``)."""
+"""Target revisions (KPI見直し), the committee's comments and the planner's evaluation text
+(namespace ``committee``).
+"""
 
 app_name = "committee"
 
