@@ -1,21 +1,29 @@
 """The review chain: what a department reports becomes official only when a planner approves it.
 
 ``report_changes`` writes a department's values as drafts (``ReportedActual``); nothing official
-moves. ``approve`` writes the official ``Actual`` (the only value progress, tallies, reports and
-public pages count) and the stored progress in the same transaction.
+moves. ``submit`` hands drafts (or returned values) to the planners with the department's
+self-assessment; ``return_values`` sends them back with a comment; ``approve`` writes the official
+``Actual`` (the only value progress, tallies, reports and public pages count) and the stored
+progress in the same transaction. Every move writes a ``ReviewStep``; a move the chain does not
+allow is refused whole (``ReviewRefused``, in Japanese).
+
+A published year is locked (``locked_year_problem``): no door writes its values until a planner
+reopens it with a reason (``reopen_year``); publishing it again closes the reopening.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans import access
-from plans.choices import ReviewState
-from plans.models import Actual, ReportedActual, ReviewStep
-from plans.services import progress
+from plans.choices import ReviewState, SuccessorLink
+from plans.models import Actual, Kpi, Plan, PublishedYear, ReportedActual, ReviewStep, YearReopening
+from plans.rules.years import format_era_year
+from plans.services import actuals, progress
 
 # The fields a reported value carries over to the official actual when approved.
 VALUE_FIELDS = ("value", "raw", "status", "is_preliminary", "survey_year", "cumulative_to_year", "note")
@@ -33,6 +41,59 @@ class ConcurrentChange(Exception):
         )
 
 
+class ReviewRefused(Exception):
+    """A review move the chain does not allow (wrong state, missing comment, locked year);
+    nothing was saved. The message is Japanese and meant for the person who asked."""
+
+
+def locked_years(pairs) -> dict[tuple[int, int], str]:
+    """For (plan id, year) pairs, the ones locked with the reason why (two queries at most).
+
+    A year is locked once published, until a planner reopens it (``YearReopening`` open)."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    plan_ids = {plan_id for plan_id, _year in pairs}
+    years = {year for _plan_id, year in pairs}
+    published = set(PublishedYear.objects.filter(plan_id__in=plan_ids, year__in=years).values_list("plan_id", "year"))
+    published &= pairs
+    if not published:
+        return {}
+    reopened = set(
+        YearReopening.objects.filter(
+            plan_id__in={plan_id for plan_id, _year in published},
+            year__in={year for _plan_id, year in published},
+            closed_at__isnull=True,
+        ).values_list("plan_id", "year")
+    )
+    return {
+        pair: (
+            f"{format_era_year(pair[1])}の数値は公表済みのため変更できません。"
+            "修正するには企画担当が理由を添えて年度を再開してください。"
+        )
+        for pair in sorted(published - reopened)
+    }
+
+
+def locked_year_problem(plan_id: int, year: int) -> str:
+    """Why no value of ``year`` of the plan may be written now (it is published and not
+    reopened), or "" when it may: the one rule of every door that writes values (entry page and
+    its preview, workbook, admin, review)."""
+    return locked_years({(plan_id, year)}).get((plan_id, year), "")
+
+
+def _refuse_locked(pairs) -> None:
+    locked = locked_years(pairs)
+    if locked:
+        raise ReviewRefused(next(iter(locked.values())))
+
+
+def mark_data_changed(plan_ids) -> None:
+    """Public pages and caches key on the plan's data version: bump it wherever official or
+    published data changes (approval, publication, reopening)."""
+    Plan.objects.filter(pk__in=set(plan_ids)).update(data_version=F("data_version") + 1, data_changed_at=timezone.now())
+
+
 def report_changes(user, changes) -> int:
     """Write a department's values as drafts in one transaction; refuse them all if any value was
     saved by someone else since it was read (``ReportedActual.version``).
@@ -43,12 +104,13 @@ def report_changes(user, changes) -> int:
     if not changes:
         return 0
     with transaction.atomic():
-        allowed = set(
-            access.editable_kpis(user).filter(pk__in={c.kpi_id for c in changes}).values_list("pk", flat=True)
+        allowed = dict(
+            access.editable_kpis(user).filter(pk__in={c.kpi_id for c in changes}).values_list("pk", "plan_id")
         )
         refused = [change.kpi_name for change in changes if change.kpi_id not in allowed]
         if refused:
             raise PermissionDenied("権限のないKPIが含まれています: " + "、".join(refused))
+        _refuse_locked({(allowed[c.kpi_id], c.year) for c in changes})
         current = {
             (reported.kpi_id, reported.year): reported
             for reported in ReportedActual.objects.select_for_update().filter(
@@ -116,50 +178,198 @@ def report_changes(user, changes) -> int:
     return len(changes)
 
 
+# Who may move a value from which states to which (the planner may also approve a value they
+# entered themselves without submitting it first: see ``approve``).
+SUBMITTABLE = frozenset({ReviewState.DRAFT, ReviewState.RETURNED})
+RETURNABLE = frozenset({ReviewState.SUBMITTED})
+APPROVABLE = frozenset({ReviewState.SUBMITTED})
+OWN_APPROVABLE = frozenset({ReviewState.DRAFT, ReviewState.RETURNED, ReviewState.SUBMITTED})
+
+
+def _locked_rows(reported_ids) -> list[ReportedActual]:
+    ids = list(reported_ids)
+    if not ids:
+        raise ReviewRefused("対象の実績が選ばれていません。")
+    rows = list(
+        ReportedActual.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("kpi__plan")
+        .order_by("pk")
+    )
+    if len(rows) != len(set(ids)):
+        raise ReviewRefused("選ばれた実績の一部が見つかりません。画面を読み込み直してください。")
+    return rows
+
+
+def _refuse_state(rows, allowed, action: str) -> None:
+    wrong = [row for row in rows if row.state not in allowed]
+    if wrong:
+        raise ReviewRefused(
+            f"{action}できない状態の実績が含まれています（"
+            + "、".join(f"{row.kpi.name} {format_era_year(row.year)}：{ReviewState(row.state).label}" for row in wrong)
+            + "）。"
+        )
+
+
+def _steps(rows, state: str, user, comment: str = "") -> None:
+    ReviewStep.objects.bulk_create(
+        [ReviewStep(reported=row, state=state, raw=row.raw, comment=comment, by=user) for row in rows]
+    )
+
+
+def submit(user, reported_ids, achieved_text: str = "", shortfall_text: str = "", next_steps_text: str = "") -> int:
+    """The department hands its drafts (or returned values) to the planners, with its
+    self-assessment (達成できたこと / 達成できなかったこと / 今後の方向性); all or nothing."""
+    with transaction.atomic():
+        rows = _locked_rows(reported_ids)
+        allowed = set(
+            access.editable_kpis(user).filter(pk__in={row.kpi_id for row in rows}).values_list("pk", flat=True)
+        )
+        if any(row.kpi_id not in allowed for row in rows):
+            raise PermissionDenied("権限のないKPIの実績が含まれています。")
+        _refuse_state(rows, SUBMITTABLE, "提出")
+        _refuse_locked({(row.kpi.plan_id, row.year) for row in rows})
+        now = timezone.now()
+        for row in rows:
+            row.state = ReviewState.SUBMITTED
+            row.submitted_at = now
+            row.achieved_text = achieved_text.strip()
+            row.shortfall_text = shortfall_text.strip()
+            row.next_steps_text = next_steps_text.strip()
+            row.version += 1
+        bulk_update_with_history(
+            rows,
+            ReportedActual,
+            ["state", "submitted_at", "achieved_text", "shortfall_text", "next_steps_text", "version"],
+            default_user=user,
+            default_date=now,
+        )
+        _steps(rows, ReviewState.SUBMITTED, user)
+    return len(rows)
+
+
+def _refuse_unless_planner(user, plans, action: str) -> None:
+    for plan in set(plans):
+        if not access.can_change_plan(user, plan):
+            raise PermissionDenied(f"この計画の実績を{action}する権限がありません。")
+
+
+def return_values(user, reported_ids, comment: str) -> int:
+    """A planner sends submitted values back to the department with a comment (required, kept in
+    the value's history); the department corrects and submits again."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReviewRefused("差し戻す理由（コメント）を入力してください。")
+    with transaction.atomic():
+        rows = _locked_rows(reported_ids)
+        _refuse_unless_planner(user, {row.kpi.plan for row in rows}, "差し戻")
+        _refuse_state(rows, RETURNABLE, "差し戻し")
+        now = timezone.now()
+        for row in rows:
+            row.state = ReviewState.RETURNED
+            row.reviewed_at = now
+            row.reviewed_by = user
+            row.version += 1
+        bulk_update_with_history(
+            rows,
+            ReportedActual,
+            ["state", "reviewed_at", "reviewed_by", "version"],
+            default_user=user,
+            default_date=now,
+        )
+        _steps(rows, ReviewState.RETURNED, user, comment)
+    return len(rows)
+
+
+def continued_neighbours(kpis) -> dict[int, list[Kpi]]:
+    """For each KPI, the KPIs it continues or is continued by, same unit (one query)."""
+    kpis = list(kpis)
+    ids = {kpi.pk for kpi in kpis}
+    predecessor_ids = {
+        kpi.predecessor_id for kpi in kpis if kpi.predecessor_id and kpi.predecessor_link == SuccessorLink.CONTINUED
+    }
+    neighbours = list(
+        Kpi.objects.filter(
+            Q(pk__in=predecessor_ids) | Q(predecessor_id__in=ids, predecessor_link=SuccessorLink.CONTINUED)
+        ).select_related("plan")
+    )
+    linked = {kpi.pk: [] for kpi in kpis}
+    for kpi in kpis:
+        for other in neighbours:
+            if other.pk == kpi.pk or other.unit != kpi.unit:
+                continue
+            if (other.pk == kpi.predecessor_id and other.pk in predecessor_ids) or other.predecessor_id == kpi.pk:
+                linked[kpi.pk].append(other)
+    return linked
+
+
 def approve(user, reported_ids, *, comment: str = "") -> int:
     """Approve reported values: each becomes the official actual of its KPI-year (created or
-    updated, with history), and the stored progress follows, in one transaction."""
+    updated, with history), and the stored progress follows, in one transaction.
+
+    Only submitted values are approved, except that a planner may approve a value they entered
+    themselves (the planner is then both the reporter and the reviewer). A KPI continued into the
+    next plan gets the same official actual in the other plan when the year lies within it. The
+    years written must not be locked (published and not reopened)."""
     with transaction.atomic():
-        reported = list(
-            ReportedActual.objects.select_for_update().filter(pk__in=list(reported_ids)).select_related("kpi__plan")
-        )
-        for plan in {item.kpi.plan for item in reported}:
-            if not access.can_change_plan(user, plan):
-                raise PermissionDenied("この計画の実績を承認する権限がありません。")
+        reported = _locked_rows(reported_ids)
+        _refuse_unless_planner(user, {item.kpi.plan for item in reported}, "承認")
+        wrong = [
+            item
+            for item in reported
+            if item.state not in APPROVABLE and not (item.state in OWN_APPROVABLE and item.updated_by_id == user.pk)
+        ]
+        _refuse_state(wrong, (), "承認")
+        neighbours = continued_neighbours([item.kpi for item in reported])
+        writes = []  # (kpi, reported) — the official actuals to write
+        for item in reported:
+            writes.append((item.kpi, item))
+            for other in neighbours[item.kpi_id]:
+                if not actuals.year_outside_plan(other, item.year):
+                    writes.append((other, item))
+        _refuse_unless_planner(user, {kpi.plan for kpi, _item in writes}, "承認")
+        _refuse_locked({(kpi.plan_id, item.year) for kpi, item in writes})
         official = {
             (actual.kpi_id, actual.year): actual
             for actual in Actual.objects.select_for_update().filter(
-                kpi_id__in={item.kpi_id for item in reported}, year__in={item.year for item in reported}
+                kpi_id__in={kpi.pk for kpi, _item in writes}, year__in={item.year for item in reported}
             )
         }
         now = timezone.now()
         to_create, to_update = [], []
-        for item in reported:
+        for kpi, item in writes:
             fields = {name: getattr(item, name) for name in VALUE_FIELDS}
-            actual = official.get((item.kpi_id, item.year))
+            actual = official.get((kpi.pk, item.year))
             if actual is None:
-                to_create.append(Actual(kpi_id=item.kpi_id, year=item.year, version=1, updated_at=now, **fields))
+                actual = Actual(kpi_id=kpi.pk, year=item.year, version=1, updated_at=now, **fields)
+                official[(kpi.pk, item.year)] = actual
+                to_create.append(actual)
             else:
                 for name, value in fields.items():
                     setattr(actual, name, value)
                 actual.version += 1
                 actual.updated_at = now
                 to_update.append(actual)
+        for item in reported:
             item.state = ReviewState.APPROVED
             item.reviewed_at = now
             item.reviewed_by = user
+            item.version += 1
         if to_create:
             bulk_create_with_history(to_create, Actual, batch_size=500, default_user=user, default_date=now)
         if to_update:
             bulk_update_with_history(
                 to_update, Actual, [*VALUE_FIELDS, "version", "updated_at"], batch_size=500, default_user=user
             )
-        ReportedActual.objects.bulk_update(reported, ["state", "reviewed_at", "reviewed_by"], batch_size=500)
-        ReviewStep.objects.bulk_create(
-            [
-                ReviewStep(reported=item, state=ReviewState.APPROVED, raw=item.raw, comment=comment, by=user)
-                for item in reported
-            ]
+        bulk_update_with_history(
+            reported,
+            ReportedActual,
+            ["state", "reviewed_at", "reviewed_by", "version"],
+            batch_size=500,
+            default_user=user,
+            default_date=now,
         )
-        progress.recompute_kpis({item.kpi_id for item in reported})
+        _steps(reported, ReviewState.APPROVED, user, comment.strip())
+        progress.recompute_kpis({kpi.pk for kpi, _item in writes})
+        mark_data_changed({kpi.plan_id for kpi, _item in writes})
     return len(reported)
