@@ -23,6 +23,7 @@ $(VENV)/.test: requirements/test.lock $(VENV)/.base
 setup: $(VENV)/.base
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_seed_plans
 
 run: setup

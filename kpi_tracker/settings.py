@@ -119,6 +119,49 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "SQLITE_TEST_NAME", str(Path(tempfile.gettempdir()) / f"kpi-tracker-test-{os.getpid()}.sqlite3")
     )
 
+# Read replicas (PostgreSQL streaming replication): DATABASE_REPLICA_URLS, comma-separated, become
+# replica_1, replica_2 …; public read-only requests read from them (kpi_tracker/db_router.py),
+# writes and staff pages use the primary. The test database of a replica is the primary's.
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica_{_number}"] = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES[f"replica_{_number}"]["TEST"] = {"MIRROR": "default"}
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["kpi_tracker.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "kpi_tracker.db_router.PublicReadOnlyMiddleware",
+    )
+
+
+def cache_from_url(url: str) -> dict:
+    """The cache ``CACHE_URL`` names: shared by every worker and app server, except locmem and dummy.
+
+    ``db://`` or ``db://TABLE`` (``manage.py createcachetable``), ``file:///PATH``,
+    ``redis://HOST:PORT/N`` or ``rediss://`` (needs the ``redis`` package),
+    ``memcached://HOST:PORT[,HOST:PORT]`` (needs ``pymemcache``), ``locmem://`` (one process),
+    ``dummy://`` (no cache).
+    """
+    scheme, _, rest = url.partition("://")
+    backends = "django.core.cache.backends."
+    if scheme == "db":
+        return {"BACKEND": backends + "db.DatabaseCache", "LOCATION": rest.strip("/") or "kpi_tracker_cache"}
+    if scheme == "file":
+        return {"BACKEND": backends + "filebased.FileBasedCache", "LOCATION": rest}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": backends + "redis.RedisCache", "LOCATION": url}
+    if scheme in {"memcached", "pymemcache"}:
+        return {"BACKEND": backends + "memcached.PyMemcacheCache", "LOCATION": rest.strip("/").split(",")}
+    if scheme == "locmem":
+        return {"BACKEND": backends + "locmem.LocMemCache", "LOCATION": rest}
+    if scheme == "dummy":
+        return {"BACKEND": backends + "dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL: unknown scheme {scheme!r} (db, file, redis, memcached, locmem, dummy).")
+
+
+# Without CACHE_URL: in production the database (one cache for every gunicorn worker and every app
+# server; `make run` and deploy/ run createcachetable), in development the process's memory.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or ("locmem://" if DEBUG else "db://"))}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Limits on what people upload and type. Each refusal is a clear message in Japanese and writes
