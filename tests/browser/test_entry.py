@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from plans.access import DEPARTMENT_STAFF
-from plans.models import Actual, Department, Kpi
+from plans.models import Department, Kpi, ReportedActual
 from workbooks.entry_workbook import INPUT_SUFFIX, SHEET
 
 PASSWORD = "a-strong-password-123"
@@ -44,8 +44,11 @@ def test_department_staff_enter_a_years_actuals_and_see_marks_update(page, seede
     page.get_by_role("button", name="保存する").click()
     expect(page.locator(".messages")).to_contain_text("2件の変更を保存しました")
     kpi = Kpi.objects.get(plan__slug="ogori-strategy-3", code="1(2)-1")
-    assert Actual.objects.get(kpi=kpi, year=YEAR).value == 180
-    assert Actual.objects.get(kpi__plan__slug="ogori-strategy-3", kpi__code="2(2)-1", year=YEAR).status == "pending"
+    assert ReportedActual.objects.get(kpi=kpi, year=YEAR).value == 180
+    assert (
+        ReportedActual.objects.get(kpi__plan__slug="ogori-strategy-3", kpi__code="2(2)-1", year=YEAR).status
+        == "pending"
+    )
 
 
 def test_download_fill_upload_confirm_and_find_the_values_saved(page, seeded_server, make_staff, tmp_path):
@@ -76,8 +79,8 @@ def test_download_fill_upload_confirm_and_find_the_values_saved(page, seeded_ser
     preview = page.locator("section.preview")
     expect(preview).to_contain_text("変更 2件")
     expect(preview.locator("tr.change", has_text="創業者数(H27)")).to_contain_text("○")
-    assert not Actual.objects.filter(kpi__plan__slug="ogori-strategy-3", year=YEAR).exists()
+    assert not ReportedActual.objects.filter(kpi__plan__slug="ogori-strategy-3", year=YEAR).exists()
     page.get_by_role("button", name="確定して保存する").click()
     expect(page.locator(".messages")).to_contain_text("2件の変更を保存しました")
-    assert Actual.objects.get(kpi__plan__slug="ogori-strategy-3", kpi__code="1(2)-1", year=YEAR).raw == "200人"
-    assert Actual.objects.get(kpi__plan__slug="ogori-strategy-3", kpi__code="2(2)-1", year=YEAR).value == 760
+    assert ReportedActual.objects.get(kpi__plan__slug="ogori-strategy-3", kpi__code="1(2)-1", year=YEAR).raw == "200人"
+    assert ReportedActual.objects.get(kpi__plan__slug="ogori-strategy-3", kpi__code="2(2)-1", year=YEAR).value == 760

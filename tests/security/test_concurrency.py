@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from plans import access
-from plans.models import Actual, Department, Kpi
+from plans.models import Actual, Department, Kpi, ReportedActual
 from plans.services.actuals import ConcurrentChange, Submission, apply, preview
 from tests.factories import ActualFactory, KpiFactory
 from tests.logins import DEPARTMENT_STAFF, make_staff
@@ -33,6 +33,7 @@ class Rendezvous:
 def test_two_simultaneous_saves_of_one_actual_give_one_save_and_one_conflict(monkeypatch):
     kpi = KpiFactory()
     actual = ActualFactory(kpi=kpi, year=kpi.plan.first_year + 1)
+    reported = ReportedActual.objects.create(kpi=kpi, year=actual.year, value=actual.value, raw=actual.raw, version=1)
     department = Department.objects.create(municipality=kpi.plan.municipality, name="商工観光課")
     Kpi.objects.filter(pk=kpi.pk).update(department=department)
     user = make_staff("shoko", DEPARTMENT_STAFF, municipality=kpi.plan.municipality.name, departments=["商工観光課"])
@@ -52,7 +53,7 @@ def test_two_simultaneous_saves_of_one_actual_give_one_save_and_one_conflict(mon
 
     def save(text: str) -> None:
         try:
-            changes = preview(user, [Submission(kpi_id=kpi.pk, year=actual.year, text=text, version=actual.version)])
+            changes = preview(user, [Submission(kpi_id=kpi.pk, year=actual.year, text=text, version=reported.version)])
             assert changes.problems == []
             both_read.wait()  # both forms were read at the same version
             apply(user, changes.changes)
@@ -70,6 +71,8 @@ def test_two_simultaneous_saves_of_one_actual_give_one_save_and_one_conflict(mon
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(outcomes.values()) == ["conflict", "saved"], outcomes
-    saved = Actual.objects.get(pk=actual.pk)
+    saved = ReportedActual.objects.get(pk=reported.pk)
     winner = next(text for text, outcome in outcomes.items() if outcome == "saved")
-    assert (saved.raw, saved.version) == (winner, actual.version + 1)
+    assert (saved.raw, saved.version) == (winner, reported.version + 1)
+    official = Actual.objects.get(pk=actual.pk)  # a department's save is a draft: nothing official moved
+    assert (official.raw, official.version) == (actual.raw, actual.version)

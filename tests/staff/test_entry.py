@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from plans.models import Actual, Department, Kpi
+from plans.models import Actual, Department, Kpi, ReportedActual
+from plans.services import review
 from plans.services.actuals import ConcurrentChange, Submission, apply, entry_rows, preview
 from plans.services.history import kpi_history
 from tests.logins import DEPARTMENT_STAFF, PLANNER, make_staff
@@ -35,7 +36,7 @@ def form_data(rows: dict) -> dict:
         data[f"value-{kpi_obj.pk}"] = value
         data[f"status-{kpi_obj.pk}"] = status
         data[f"note-{kpi_obj.pk}"] = note
-        current = Actual.objects.filter(kpi=kpi_obj, year=YEAR).first()
+        current = ReportedActual.objects.filter(kpi=kpi_obj, year=YEAR).first()
         data[f"version-{kpi_obj.pk}"] = str(current.version if current else 0)
     return data
 
@@ -63,10 +64,12 @@ def test_values_as_staff_write_them_are_saved_and_the_change_is_shown(client, sh
     page = response.content.decode()
     assert "3件の変更を保存しました" in page
     assert "創業者数(H27): 空欄 → １７０人" in page
-    assert Actual.objects.get(kpi=kpi("1(2)-1"), year=YEAR).value == 170
-    assert Actual.objects.get(kpi=kpi("2(1)-n1"), year=YEAR).value == 27000
-    pending = Actual.objects.get(kpi=kpi("2(2)-1"), year=YEAR)
-    assert (pending.status, pending.value, pending.note) == ("pending", None, "県の公表待ち")
+    assert ReportedActual.objects.get(kpi=kpi("1(2)-1"), year=YEAR).value == 170
+    assert ReportedActual.objects.get(kpi=kpi("2(1)-n1"), year=YEAR).value == 27000
+    pending = ReportedActual.objects.get(kpi=kpi("2(2)-1"), year=YEAR)
+    assert (pending.status, pending.value, pending.note, pending.state) == ("pending", None, "県の公表待ち", "draft")
+    # Drafts: nothing official until a planner approves.
+    assert not Actual.objects.filter(kpi__in=[kpi("1(2)-1"), kpi("2(1)-n1"), kpi("2(2)-1")], year=YEAR).exists()
 
 
 def test_negative_triangle_is_minus(shoko):
@@ -109,7 +112,7 @@ def test_second_save_of_the_same_actual_is_refused_not_overwritten(client, shoko
     client.force_login(shoko)
     page = client.post(f"/staff/entry/departments/{department.pk}/{YEAR}/", stale).content.decode()
     assert "ほかの人が先に保存しています" in page
-    assert Actual.objects.get(kpi=target, year=YEAR).raw == "150人"
+    assert ReportedActual.objects.get(kpi=target, year=YEAR).raw == "150人"
 
 
 def test_apply_refuses_all_changes_when_one_actual_changed_meanwhile(shoko):
@@ -121,19 +124,33 @@ def test_apply_refuses_all_changes_when_one_actual_changed_meanwhile(shoko):
 
 
 def test_edit_history_shows_each_change_with_user_and_time(client, shoko, seed):
+    """The official history records who made each value official: the planner approving the
+    department's value, then the planner approving a correction they entered themselves."""
     planner = make_staff("kikaku", PLANNER)
     target = kpi("1(2)-1")
     apply(shoko, preview(shoko, [Submission(target.pk, YEAR, "150人")]).changes)
-    apply(planner, preview(planner, [Submission(target.pk, YEAR, "155人", version=1)]).changes)
+    reported = ReportedActual.objects.get(kpi=target, year=YEAR)
+    review.submit(shoko, [reported.pk])
+    review.approve(planner, [reported.pk])
+    reported.refresh_from_db()
+    apply(planner, preview(planner, [Submission(target.pk, YEAR, "155人", version=reported.version)]).changes)
+    review.approve(planner, [reported.pk])
     entries = kpi_history(target.pk)
     assert [(entry.who, entry.old, entry.new) for entry in entries[:2]] == [
         ("kikaku", "150人", "155人"),
-        ("shoko", "", "150人"),
+        ("kikaku", "", "150人"),
     ]
     assert all(entry.when for entry in entries)
+    assert [step.by.username for step in reported.steps.order_by("at", "id")] == [
+        "shoko",
+        "shoko",
+        "kikaku",
+        "kikaku",
+        "kikaku",
+    ]
     client.force_login(shoko)
     page = client.get(f"/staff/entry/kpis/{target.pk}/history/").content.decode()
-    assert "kikaku" in page and "shoko" in page and "155人" in page
+    assert "kikaku" in page and "155人" in page
 
 
 def commit_queries(user, kpis, text, version) -> int:
