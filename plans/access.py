@@ -1,4 +1,4 @@
-"""Who may see and change what: the three staff roles and their reach.
+"""Who may see and change what: the four staff roles and their reach.
 
 Roles are Django groups, created by ``ensure_roles`` after every migrate:
 
@@ -9,7 +9,11 @@ Roles are Django groups, created by ``ensure_roles`` after every migrate:
   only the rows of their own municipality's departments; they alone read the dashboards and
   the report of the plans they may see;
 * administrators (システム管理者) manage the logins of their municipality (on the accounts pages,
-  ``services.accounts``), municipalities and departments.
+  ``services.accounts``), municipalities and departments;
+* committee members (外部委員, of the external committee: 外部検証会議, 審議会) read the staff pages
+  of their municipality's own plans (dashboards, the report, KPI pages, the committee page) and
+  write the committee's comments on them; nothing else (no entry, review, publication or admin
+  write: their group has no permission, and ``editable_kpis`` and ``led_plans`` give them none).
 
 A login's municipality and departments come from its ``StaffProfile``. Superusers reach all.
 Every view, admin page, upload and export asks these functions; none decides on its own.
@@ -25,7 +29,8 @@ from plans.models import Department, Kpi, Plan, Project, StaffProfile
 DEPARTMENT_STAFF = "担当課職員"
 PLANNER = "企画担当"
 ADMINISTRATOR = "システム管理者"
-ROLES = (DEPARTMENT_STAFF, PLANNER, ADMINISTRATOR)
+COMMITTEE_MEMBER = "外部委員"
+ROLES = (DEPARTMENT_STAFF, PLANNER, ADMINISTRATOR, COMMITTEE_MEMBER)
 
 _PLAN_MODELS = (
     "plan",
@@ -62,6 +67,9 @@ ROLE_PERMISSIONS = {
         )
         for action in ("view", "add", "change", "delete")
     ],
+    # Committee members read the staff pages (whose views ask the functions below) and write
+    # comments through services.committee; the admin gives them nothing.
+    COMMITTEE_MEMBER: [],
 }
 
 
@@ -157,23 +165,47 @@ def assignable_departments(user) -> QuerySet:
 
 
 def reads_dashboards(user) -> bool:
-    """Dashboards, the report and publication are the planners' (企画担当) views of a plan."""
-    return PLANNER in roles_of(user)
+    """Dashboards and the report are the planners' (企画担当) views of a plan, read also by the
+    committee members (外部委員) of its municipality. Not a permission to change anything: a
+    write asks ``can_change_plan`` (planners) or ``can_comment`` (committee members)."""
+    return bool(roles_of(user) & {PLANNER, COMMITTEE_MEMBER})
+
+
+def is_committee_member(user) -> bool:
+    return COMMITTEE_MEMBER in roles_of(user)
+
+
+def committee_plans(user) -> QuerySet:
+    """Plans a committee member reads and comments on: its municipality's own (lead) plans."""
+    if user.is_superuser:
+        return Plan.objects.all()
+    if not is_committee_member(user) or (municipality := municipality_of(user)) is None:
+        return Plan.objects.none()
+    return Plan.objects.filter(municipality=municipality)
 
 
 def dashboard_plans(user) -> QuerySet:
-    """Plans whose dashboards and report the user may read: planners, the plans they may see."""
-    return visible_plans(user) if reads_dashboards(user) else Plan.objects.none()
+    """Plans whose dashboards and report the user may read: for planners the plans they may see,
+    for committee members their municipality's own plans."""
+    if user.is_superuser:
+        return Plan.objects.all()
+    roles = roles_of(user)
+    readable = Q(pk__in=[])
+    if PLANNER in roles:
+        readable |= Q(pk__in=visible_plans(user).values("pk"))
+    if COMMITTEE_MEMBER in roles:
+        readable |= Q(pk__in=committee_plans(user).values("pk"))
+    return Plan.objects.filter(readable)
 
 
 def readable_kpis(user) -> QuerySet:
     """KPIs whose values (unpublished ones included) the user may read: their own departments',
-    and for planners every KPI of the plans they may see."""
+    and for planners and committee members every KPI of the plans whose dashboards they read."""
     if user.is_superuser:
         return Kpi.objects.all()
     readable = Q(pk__in=editable_kpis(user).values("pk"))
     if reads_dashboards(user):
-        readable |= Q(plan__in=visible_plans(user).values("pk"))
+        readable |= Q(plan__in=dashboard_plans(user).values("pk"))
     return Kpi.objects.filter(readable)
 
 
@@ -184,6 +216,11 @@ def can_edit_kpi(user, kpi) -> bool:
 def can_change_plan(user, plan) -> bool:
     """Structure, targets, official ratings, publication and whole-plan workbooks."""
     return led_plans(user).filter(pk=plan.pk).exists()
+
+
+def can_comment(user, plan) -> bool:
+    """The committee's comments on a plan's goals: its committee members (superusers too)."""
+    return committee_plans(user).filter(pk=plan.pk).exists()
 
 
 def can_manage_users(user) -> bool:

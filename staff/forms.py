@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from plans import access
 from plans.models import Department, Municipality
 
-ROLE_CHOICES = [(role, role) for role in (access.DEPARTMENT_STAFF, access.PLANNER, access.ADMINISTRATOR)]
+ROLE_CHOICES = [
+    (role, role) for role in (access.DEPARTMENT_STAFF, access.PLANNER, access.ADMINISTRATOR, access.COMMITTEE_MEMBER)
+]
 
 
 class DepartmentsField(forms.ModelMultipleChoiceField):

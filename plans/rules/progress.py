@@ -7,12 +7,16 @@ official rating beside it. ``plans.services.progress`` stores what it returns; s
 A KPI whose baseline and target are totals over ``total_years`` years is judged on running totals
 (``rating.total_standing``): its year's target is the final total prorated to the years elapsed,
 and the rate and mark compare the running total with it; the stored actual stays the year's own.
+
+A KPI whose target or baseline was revised (KPI見直し, ``TargetRevision``) is judged in each year on
+the values in force that year (``in_force``): a year before a revision took effect keeps the
+values the revision replaced, so a revision changes the marks of the years it covers and only those.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from plans.rules import rating
@@ -28,6 +32,21 @@ class ActualDetail:
     status: str = "measured"
     preliminary: bool = False
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A revision of a KPI's final target or baseline, as plain values: what it replaced and from
+    which year the new value counts. ``field`` is ``TARGET`` or ``BASELINE``; ``old_year`` is the
+    target year (or baseline year) before the revision."""
+
+    field: str
+    effective_from_year: int
+    old_value: Decimal | None
+    old_year: int | None
+
+
+TARGET, BASELINE = "target", "baseline"  # the values of plans.choices.TargetField
 
 
 @dataclass(frozen=True)
@@ -57,11 +76,50 @@ class KpiValues:
     cumulative: bool = False  # the actuals are running totals (累計)
     baseline_year_assumed: bool = False  # no baseline year printed: the year before the plan starts
     places: int | None = None  # decimal places of the values as written (None: show as stored)
+    revisions: tuple[Revision, ...] = ()  # target and baseline revisions (KPI見直し), any order
+    target_follows_baseline: bool = False  # a maintain KPI with no written target targets its baseline
 
     @property
     def total_span(self) -> range | None:
         """The years a total target covers (None unless the KPI's values are totals)."""
         return rating.total_span(target_year=self.target_year, total_years=self.total_years)
+
+
+def _replaced_by_later(revisions: Iterable[Revision], field_name: str, year: int) -> Revision | None:
+    """The earliest revision of ``field_name`` that takes effect after ``year`` (its old values
+    were in force in ``year``), or None when the KPI's current values were."""
+    later = [revision for revision in revisions if revision.field == field_name and revision.effective_from_year > year]
+    return min(later, key=lambda revision: revision.effective_from_year) if later else None
+
+
+def in_force(kpi: KpiValues, year: int) -> KpiValues:
+    """The KPI with the baseline and final target in force in ``year``.
+
+    For each of the two, the earliest revision taking effect after ``year`` gives the value (and
+    year) it replaced; with none, the KPI's current value counts. A maintain KPI written without a
+    target (`維持`) targets the baseline in force. The result carries no revisions.
+    """
+    if not kpi.revisions:
+        return kpi
+    baseline_revision = _replaced_by_later(kpi.revisions, BASELINE, year)
+    target_revision = _replaced_by_later(kpi.revisions, TARGET, year)
+    baseline, baseline_year = kpi.baseline, kpi.baseline_year
+    if baseline_revision is not None:
+        baseline, baseline_year = baseline_revision.old_value, baseline_revision.old_year
+    if target_revision is not None:
+        target = rating.effective_target(direction=kpi.direction, baseline=baseline, target=target_revision.old_value)
+        target_year = target_revision.old_year
+    else:
+        target = baseline if kpi.target_follows_baseline else kpi.target
+        target_year = kpi.target_year
+    return replace(
+        kpi,
+        baseline=baseline,
+        baseline_year=baseline_year,
+        target=target,
+        target_year=target_year,
+        revisions=(),
+    )
 
 
 @dataclass(frozen=True)
@@ -81,7 +139,9 @@ class KpiProgress:
 
 
 def year_target_for(kpi: KpiValues, year: int) -> YearTarget:
-    """The year's target: stated or interpolated; for a total, the final total prorated to the year."""
+    """The year's target (with the values in force that year): stated or interpolated; for a
+    total, the final total prorated to the year."""
+    kpi = in_force(kpi, year)
     if kpi.total_years:
         standing = _total_standing(kpi, year, kpi.actuals)
         return YearTarget(standing.target, stated=standing.target is not None and year == kpi.target_year)
@@ -119,7 +179,9 @@ class Judged:
 
 
 def judged(kpi: KpiValues, year: int, actuals: Mapping[int, Decimal | None] | None = None) -> Judged:
-    """The values ``year`` is judged on, with ``actuals`` (default: the KPI's own)."""
+    """The values ``year`` is judged on (those in force that year), with ``actuals`` (default: the
+    KPI's own)."""
+    kpi = in_force(kpi, year)
     actuals = kpi.actuals if actuals is None else actuals
     if kpi.total_years:
         standing = _total_standing(kpi, year, actuals)
@@ -155,8 +217,10 @@ def official_outlook_for(kpi: KpiValues, year: int) -> str:
 
 
 def evaluate_kpi(kpi: KpiValues, *, year: int, scale: Iterable[ScaleLabel] = rating.DEFAULT_SCALE) -> KpiProgress:
-    """Everything the rules say about one KPI in ``year`` (actuals after ``year`` are ignored)."""
+    """Everything the rules say about one KPI in ``year`` (actuals after ``year`` are ignored; the
+    target and baseline are those in force in ``year``)."""
     scale = tuple(scale)
+    given, kpi = kpi, in_force(kpi, year)
     values = judged(kpi, year)
     known = {actual_year: value for actual_year, value in kpi.actuals.items() if actual_year <= year}
     if kpi.total_years:
@@ -182,7 +246,7 @@ def evaluate_kpi(kpi: KpiValues, *, year: int, scale: Iterable[ScaleLabel] = rat
         )
     official = official_outlook_for(kpi, year)
     return KpiProgress(
-        kpi=kpi,
+        kpi=given,
         year=year,
         year_target=values.target,
         actual=kpi.actuals.get(year),
@@ -218,7 +282,7 @@ def kpi_series(kpi: KpiValues) -> list[YearRow]:
     first = (kpi.baseline_year + 1) if kpi.baseline_year is not None else min(years)
     rows = []
     for year in range(min(first, *years), max(years) + 1):
-        if year <= (kpi.baseline_year or 0):
+        if year <= (in_force(kpi, year).baseline_year or 0):
             continue
         values = judged(kpi, year)
         rows.append(

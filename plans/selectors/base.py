@@ -13,6 +13,7 @@ from plans.models import (
     PolicyDirection,
     ProgressView,
     PublishedYear,
+    TargetRevision,
     YearlyTarget,
 )
 from plans.rules.notation import BLANK_MARKERS
@@ -38,8 +39,14 @@ def visible_actuals(plan_id: int, *, public: bool = False) -> QuerySet[Actual]:
     return actuals
 
 
+def target_revisions() -> Prefetch:
+    """A KPI's target and baseline revisions (KPI見直し), oldest first: the rules judge each year
+    on the values in force then (``kpi_values`` reads them)."""
+    return Prefetch("target_revisions", queryset=TargetRevision.objects.order_by("effective_from_year", "id"))
+
+
 def kpis_with_values(plan_id: int, *, public: bool = False) -> QuerySet[Kpi]:
-    """A plan's KPIs with everything a rating needs, in four queries whatever their number."""
+    """A plan's KPIs with everything a rating needs, in five queries whatever their number."""
     return (
         Kpi.objects.filter(plan_id=plan_id)
         .select_related("department", "goal", "policy_direction__goal", "package", "project")
@@ -47,6 +54,7 @@ def kpis_with_values(plan_id: int, *, public: bool = False) -> QuerySet[Kpi]:
             Prefetch("yearly_targets", queryset=YearlyTarget.objects.order_by("year")),
             Prefetch("actuals", queryset=visible_actuals(plan_id, public=public).order_by("year")),
             Prefetch("official_ratings", queryset=OfficialRating.objects.order_by("kind", "year")),
+            target_revisions(),
         )
         .order_by("order", "id")
     )

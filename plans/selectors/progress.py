@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from plans.models import KpiYearProgress, Plan, PrintedTally, RatingLabel
+from plans.models import KpiYearProgress, Plan, PrintedTally, RatingLabel, TargetRevision
 from plans.rules import notation, rating
 from plans.rules.progress import (
     ActualDetail,
     KpiProgress,
     KpiValues,
+    Revision,
     YearRow,
     default_year,
     official_outlook_for,
@@ -74,7 +75,26 @@ def kpi_values(kpi) -> KpiValues:
                 *(actual.raw for actual in kpi.actuals.all()),
             ]
         ),
+        revisions=tuple(revision_values(revision) for revision in kpi.target_revisions.all()),
+        target_follows_baseline=kpi.target_value is None and kpi.direction == rating.MAINTAIN,
     )
+
+
+def revision_values(revision: TargetRevision) -> Revision:
+    """A target revision as the rules read it (what it replaced, from which year the new counts)."""
+    return Revision(revision.field, revision.effective_from_year, revision.old_value, revision.old_year)
+
+
+def revisions_by_kpi(*, plan_ids, kpi_ids=None) -> dict[int, tuple[Revision, ...]]:
+    """The target revisions of these plans' KPIs (or of ``kpi_ids``), by KPI id (one query): for
+    loaders that build ``KpiValues`` without ``kpis_with_values``."""
+    revisions = TargetRevision.objects.filter(kpi__plan_id__in=list(plan_ids))
+    if kpi_ids is not None:
+        revisions = revisions.filter(kpi_id__in=list(kpi_ids))
+    by_kpi: dict[int, list[Revision]] = {}
+    for revision in revisions.order_by("kpi_id", "effective_from_year", "id"):
+        by_kpi.setdefault(revision.kpi_id, []).append(revision_values(revision))
+    return {kpi_id: tuple(items) for kpi_id, items in by_kpi.items()}
 
 
 def plan_scale(plan_id: int) -> tuple[ScaleLabel, ...]:

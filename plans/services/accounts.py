@@ -6,8 +6,8 @@ same reach again before they call it. The rules:
 
 * only an administrator (システム管理者) or a superuser manages logins; an administrator reaches
   only the logins of its own municipality (``StaffProfile.municipality``) and never a superuser;
-* a login made or changed here has exactly one of the three roles (担当課職員, 企画担当,
-  システム管理者) as its role group, ``is_staff`` on (the staff dashboards ask for it) and
+* a login made or changed here has exactly one of the roles (担当課職員, 企画担当,
+  システム管理者, 外部委員) as its role group, ``is_staff`` on (the staff dashboards ask for it) and
   ``is_superuser`` off. Nothing here accepts ``is_superuser``, ``is_staff`` or any other group:
   only the superuser sets those, in the Django admin;
 * departments (担当課) must belong to the login's municipality;
@@ -44,6 +44,7 @@ ROLE_KEYS = {
     "department": access.DEPARTMENT_STAFF,
     "planner": access.PLANNER,
     "admin": access.ADMINISTRATOR,
+    "committee": access.COMMITTEE_MEMBER,
 }
 
 
@@ -106,7 +107,7 @@ def _departments(municipality, departments: Iterable) -> list:
 def role_of(user) -> str:
     """The role shown for a login: the highest of its role groups (administrator first)."""
     names = {group.name for group in user.groups.all()}
-    for role in (access.ADMINISTRATOR, access.PLANNER, access.DEPARTMENT_STAFF):
+    for role in (access.ADMINISTRATOR, access.PLANNER, access.DEPARTMENT_STAFF, access.COMMITTEE_MEMBER):
         if role in names:
             return role
     return ""

@@ -52,6 +52,7 @@ def _load_values(kpi_ids: Iterable[int], *, public_plan_ids: set[int]) -> dict[i
             Prefetch("yearly_targets", queryset=YearlyTarget.objects.order_by("year")),
             Prefetch("actuals", queryset=Actual.objects.order_by("year")),
             Prefetch("official_ratings", queryset=OfficialRating.objects.order_by("kind", "year")),
+            selectors.target_revisions(),
         )
     )
     rows: dict[tuple[int, str], list] = {}

@@ -20,8 +20,8 @@ def count_queries(function) -> int:
 def test_plan_progress_uses_a_fixed_number_of_queries(kpi_count, django_assert_num_queries):
     plan = plan_with_kpis(kpi_count)
     # plan, measured years, scale, stored progress, KPIs (with attachments and department), targets,
-    # actuals, ratings
-    with django_assert_num_queries(8):
+    # actuals, ratings, target revisions
+    with django_assert_num_queries(9):
         progress = plan_progress(plan.pk)
     assert len(progress.kpis) == kpi_count
     assert progress.year == 2021
@@ -30,8 +30,8 @@ def test_plan_progress_uses_a_fixed_number_of_queries(kpi_count, django_assert_n
 @pytest.mark.parametrize("kpi_count", [2, 40])
 def test_plan_tallies_use_a_fixed_number_of_queries(kpi_count, django_assert_num_queries):
     plan = plan_with_kpis(kpi_count)
-    # plan_progress for a given year (7: no measured-years query) + goals, their directions, printed tallies
-    with django_assert_num_queries(10):
+    # plan_progress for a given year (8: no measured-years query) + goals, their directions, printed tallies
+    with django_assert_num_queries(11):
         tallies = plan_tallies(plan.pk, 2021)
     assert tallies.total.kpi_count == kpi_count
     assert sum(direction.tally.kpi_count for goal in tallies.goals for direction in goal.directions) == kpi_count
