@@ -13,7 +13,13 @@ reopens it with a reason (``reopen_year``); publishing it again closes the reope
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -21,7 +27,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from plans import access
 from plans.choices import ReviewState, SuccessorLink
-from plans.models import Actual, Kpi, Plan, PublishedYear, ReportedActual, ReviewStep, YearReopening
+from plans.models import Actual, Evidence, Kpi, Plan, PublishedYear, ReportedActual, ReviewStep, YearReopening
+from plans.models.review import EVIDENCE_URL_CHARS
 from plans.rules.years import format_era_year
 from plans.services import actuals, progress
 
@@ -373,3 +380,131 @@ def approve(user, reported_ids, *, comment: str = "") -> int:
         progress.recompute_kpis({kpi.pk for kpi, _item in writes})
         mark_data_changed({kpi.plan_id for kpi, _item in writes})
     return len(reported)
+
+
+# --- reopening a published year ------------------------------------------------------------------
+
+
+def reopen_year(user, plan, year: int, reason: str) -> YearReopening:
+    """A planner reopens a published year for corrections; the reason is required and stays
+    visible (publication page, public plan page) until the year is published again."""
+    if not access.can_change_plan(user, plan):
+        raise PermissionDenied("この計画の年度を再開する権限がありません。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewRefused("再開する理由を入力してください。")
+    with transaction.atomic():
+        if not PublishedYear.objects.filter(plan=plan, year=year).exists():
+            raise ReviewRefused(f"{format_era_year(year)}は公表されていないため、再開の必要はありません。")
+        if YearReopening.objects.select_for_update().filter(plan=plan, year=year, closed_at__isnull=True).exists():
+            raise ReviewRefused(f"{format_era_year(year)}はすでに修正のため再開されています。")
+        reopening = YearReopening.objects.create(plan=plan, year=year, reason=reason, reopened_by=user)
+        mark_data_changed({plan.pk})
+    return reopening
+
+
+def close_reopenings(plan_id: int, year: int) -> int:
+    """Publishing a year again closes its reopening (the year is locked again)."""
+    return YearReopening.objects.filter(plan_id=plan_id, year=year, closed_at__isnull=True).update(
+        closed_at=timezone.now()
+    )
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+# What the first bytes of a file of each extension must be; text files must read as text.
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "xlsx": (b"PK\x03\x04",),
+    "docx": (b"PK\x03\x04",),
+}
+TEXT_EXTENSIONS = frozenset({"csv", "txt"})
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv",
+    "txt": "text/plain",
+}
+SNIFF_BYTES = 4096
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "cp932"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError as error:
+            if error.start >= len(head) - 4:  # a character cut at the end of the sniffed bytes
+                return True
+            continue
+        return True
+    return False
+
+
+def evidence_file_problem(name: str, size: int, head: bytes) -> str:
+    """Why a file may not be kept as evidence (size, extension, or content that is not what the
+    extension says), or "" when it may: a pure check of the name, the size and the first bytes."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = tuple(settings.EVIDENCE_EXTENSIONS)
+    if extension not in allowed:
+        return "添付できるファイルの種類は " + "、".join(allowed) + " です。"
+    if size <= 0:
+        return "ファイルが空です。"
+    if size > settings.EVIDENCE_MAX_BYTES:
+        return f"ファイルが大きすぎます（上限 {settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}MB）。"
+    ok = _looks_like_text(head) if extension in TEXT_EXTENSIONS else head.startswith(SIGNATURES.get(extension, ()))
+    if not ok:
+        return f"ファイルの中身が拡張子「.{extension}」の形式ではありません。"
+    return ""
+
+
+def add_evidence(user, reported, *, file=None, url: str = "", description: str = "") -> Evidence:
+    """Attach a file (capped in size and type, its first bytes checked) or a link to a reported
+    value. Whoever may enter the KPI's values (its department, its planners) may add evidence;
+    files are stored under MEDIA_ROOT and served only through the staff view that checks who
+    asks (never a public media URL)."""
+    if not access.can_edit_kpi(user, reported.kpi):
+        raise PermissionDenied("このKPIに根拠資料を添付する権限がありません。")
+    problem = locked_year_problem(reported.kpi.plan_id, reported.year)
+    if problem:
+        raise ReviewRefused(problem)
+    url = (url or "").strip()
+    description = (description or "").strip()[:200]
+    if bool(file) == bool(url):
+        raise ReviewRefused("ファイルかリンクのどちらか一方を指定してください。")
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError as error:
+            raise ReviewRefused("リンクは http:// または https:// で始まるURLを入力してください。") from error
+        if len(url) > EVIDENCE_URL_CHARS:
+            raise ReviewRefused(f"リンクが長すぎます（{EVIDENCE_URL_CHARS}文字まで）。")
+        return Evidence.objects.create(reported=reported, url=url, description=description, added_by=user)
+    name = Path(file.name or "").name[:200]
+    file.seek(0)
+    head = file.read(SNIFF_BYTES)
+    file.seek(0)
+    problem = evidence_file_problem(name, file.size, head)
+    if problem:
+        raise ReviewRefused(problem)
+    extension = name.rsplit(".", 1)[-1].lower()
+    evidence = Evidence(
+        reported=reported,
+        file_name=name,
+        content_type=CONTENT_TYPES[extension],
+        size=file.size,
+        description=description,
+        added_by=user,
+    )
+    # A name of our own: the person's file name is kept for display only, never as a path.
+    evidence.file.save(f"{uuid.uuid4().hex}.{extension}", File(file), save=False)
+    evidence.save()
+    return evidence
