@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plans.presentation import format_number
-from plans.rules.notation import format_era_year
+from plans.rules.notation import BLANK_MARKERS, format_era_year
 
 
 def text_lines(text: str) -> list[str]:
@@ -32,6 +32,24 @@ def actual_as_written(item_kpi, year: int) -> str:
         return detail.raw
     value = item_kpi.actuals.get(year)
     return with_unit(value, item_kpi.unit, item_kpi.places) if value is not None else "-"
+
+
+def actual_note(item_kpi, year: int) -> str:
+    """What an actual says beyond its number, for a column of its own beside the number: the
+    text as written when it carries more than the number and its unit (``18,165人 (R2)``,
+    ``(速報値) 81.7%``, ``集計中``), ``速報値`` for a preliminary value, else ""."""
+    detail = item_kpi.actual_details.get(year)
+    if detail is None:
+        return ""
+    value = item_kpi.actuals.get(year)
+    raw = " ".join((detail.raw or "").split())
+    plain = {format_number(value, item_kpi.places), with_unit(value, item_kpi.unit, item_kpi.places)}
+    if value is not None:
+        plain |= {format_number(value), with_unit(value, item_kpi.unit)}
+    note = "" if raw in plain or raw in BLANK_MARKERS else raw
+    if detail.preliminary and "速報" not in note:
+        note = f"{note} 速報値".strip()
+    return note
 
 
 def era(year: int | None) -> str:
