@@ -36,7 +36,7 @@ class Municipality(models.Model):
                 condition=Q(code__isnull=True) | Q(code__regex=r"^[0-9]{6}$"),
                 name="%(app_label)s_%(class)s_code_six_digits",
             ),
-            *length_checks(name=50, name_kana=100, name_romaji=100),
+            *length_checks(name=50, name_kana=100, name_romaji=100, prefecture_code=2),
         ]
 
     def __str__(self):

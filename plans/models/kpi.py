@@ -154,6 +154,7 @@ class Kpi(models.Model):
                 predecessor_label=50,
                 dropped_label=20,
                 note=LONG_TEXT_CHARS,
+                search_text=400,
             ),
             *value_bounds("baseline_value", "target_value"),
         ]
