@@ -25,20 +25,12 @@ from decimal import Decimal
 from django.db.models import Max, Q
 
 from plans.models import Goal, Kpi, KpiYearProgress, ProgressView
+from plans.rules.text import fold_for_search, search_key
 
 MAX_QUERY_LENGTH = 100
-_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
-_SPACES = {ord(" "), ord("\t"), ord("\n"), ord("\r"), ord("\u3000")}
 _SOUND_MARKS = {"\uff9e", "\uff9f", "\u3099", "\u309a"}  # half-width and combining (semi-)voiced marks
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().translate(_KATAKANA_TO_HIRAGANA)
-
-
-def normalize_for_search(text: str) -> str:
-    """NFKC, case fold, katakana to hiragana, no spaces: ``normalize_for_search("ｺﾄﾞﾓ 1") == "こども1"``."""
-    return "".join(character for character in _fold(text) if ord(character) not in _SPACES)
+_fold = fold_for_search
+normalize_for_search = search_key
 
 
 def query_terms(query: str) -> list[str]:

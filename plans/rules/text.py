@@ -20,8 +20,20 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def search_key(*parts: str) -> str:
-    """What search compares: the parts NFKC-normalised, lower case, one space between words
-    (``Ｋｐｉ　子育て`` and ``kpi 子育て`` match alike). Kept in ``Kpi.search_text``."""
-    joined = " ".join(part for part in parts if part)
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", joined)).strip().lower()[:400]
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+_SPACES = {ord(" "), ord("\t"), ord("\n"), ord("\r"), ord("\u3000")}
+SEARCH_TEXT_CHARS = 400
+
+
+def fold_for_search(text: str) -> str:
+    """NFKC, case fold, katakana to hiragana (spaces kept): how search reads a query's words."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_KATAKANA_TO_HIRAGANA)
+
+
+def search_key(text: str) -> str:
+    """What search compares, the way Japanese readers type: NFKC (full- and half-width alike),
+    case folded, katakana as hiragana, no spaces. ``search_key("ｺﾄﾞﾓ 1") == "こども1"``.
+
+    ``Kpi.search_text`` keeps the key of each KPI's name, so that the database can match a query's
+    keys with an index (pg_trgm on PostgreSQL)."""
+    return "".join(character for character in fold_for_search(text) if ord(character) not in _SPACES)
