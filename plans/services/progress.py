@@ -3,32 +3,78 @@
 Writes: ``recompute_plan`` and ``recompute_kpis`` evaluate KPIs with ``plans.rules.progress`` and
 store each KPI-year's standing (``KpiYearProgress``) and the tallies (``ProgressTally``), for staff
 (every actual) and for citizens (published years only). The services that change an actual, a
-target, a KPI, a plan's scale or a publication call them in the same transaction.
+target, a KPI, a plan's scale or a publication call them in the same transaction;
+``recompute_plans`` rebuilds many plans at once (``recompute_progress``, ``generate_demo_data``).
+
+The writes are set-based: a batch of plans is loaded in a few queries as plain values (no model
+instances), each KPI's years are evaluated in one pass, the public view is evaluated only from
+the first year whose visible actuals differ from the staff view's (the rules ignore actuals after
+the year judged, so earlier years are the staff rows again), the rows go in with one ``COPY`` on
+PostgreSQL (``bulk_create`` elsewhere) and the tallies are counted from the rows just built.
+``computed_rows`` stays the plain reference: the model, the selectors and the rules, row by row;
+tests hold the stored rows equal to it.
 
 Screens read what is stored through ``plans.selectors.progress``; no rule runs on a request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from plans import selectors
-from plans.choices import TallyScope
-from plans.models import Kpi, KpiYearProgress, Plan, ProgressTally, ProgressView
-from plans.rules.progress import (
-    KpiProgress,
-    evaluate_kpi,
+from plans.choices import RatingKind, TallyScope, YearKind
+from plans.models import (
+    Actual,
+    Goal,
+    Kpi,
+    KpiYearProgress,
+    OfficialRating,
+    Plan,
+    PolicyDirection,
+    ProgressTally,
+    ProgressView,
+    PublishedYear,
+    RatingLabel,
+    YearlyTarget,
 )
+from plans.rules import rating
+from plans.rules.progress import KpiProgress, KpiValues, evaluate_kpi
+from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import tally
 from plans.selectors.progress import kpi_values, plan_scale
 
-# --- writes: compute with the rules, store, in the caller's transaction ------------------------
-
 VIEWS = ((ProgressView.STAFF, False), (ProgressView.PUBLIC, True))
 PLACES = Decimal("0.000001")  # the decimal places the columns keep (an interpolated target is cut there)
+PLANS_PER_BATCH = 20  # plans loaded, evaluated and written together by recompute_plans
+COPY_THRESHOLD = 5000  # rows from which PostgreSQL's COPY beats a multi-row INSERT
+
+# The stored columns of a KpiYearProgress row, in the order the fast path builds its tuples.
+ROW_COLUMNS = (
+    "kpi_id",
+    "plan_id",
+    "view",
+    "year",
+    "target",
+    "target_stated",
+    "actual",
+    "rate",
+    "mark",
+    "outlook",
+    "outlook_on_plan_scale",
+    "official_label",
+    "disagrees",
+)
+TALLY_COLUMNS = ("plan_id", "scope", "scope_id", "view", "year", "kpi_count", "marks", "outlooks")
+
+
+# --- the reference: the rules applied row by row, through the model and the selectors ----------
 
 
 def _evaluated(plan: Plan, public: bool, kpi_ids: Iterable[int] | None, scale, years: range) -> list[KpiProgress]:
@@ -44,20 +90,25 @@ def _evaluated(plan: Plan, public: bool, kpi_ids: Iterable[int] | None, scale, y
 
 
 def _row(plan_id: int, view: str, item: KpiProgress) -> KpiYearProgress:
-    return KpiYearProgress(
-        kpi_id=item.kpi.id,
-        plan_id=plan_id,
-        view=view,
-        year=item.year,
-        target=None if item.year_target.value is None else item.year_target.value.quantize(PLACES),
-        target_stated=item.year_target.stated,
-        actual=item.actual,
-        rate=None if item.rate is None else item.rate.quantize(PLACES),
-        mark=item.mark,
-        outlook=item.outlook,
-        outlook_on_plan_scale=item.outlook_on_plan_scale,
-        official_label=item.official_label,
-        disagrees=item.disagrees,
+    return KpiYearProgress(**dict(zip(ROW_COLUMNS, _row_values(plan_id, view, item), strict=True)))
+
+
+def _row_values(plan_id: int, view: str, item: KpiProgress) -> tuple:
+    """A stored row as a tuple in ``ROW_COLUMNS`` order."""
+    return (
+        item.kpi.id,
+        plan_id,
+        view,
+        item.year,
+        None if item.year_target.value is None else item.year_target.value.quantize(PLACES),
+        item.year_target.stated,
+        item.actual,
+        None if item.rate is None else item.rate.quantize(PLACES),
+        item.mark,
+        item.outlook,
+        item.outlook_on_plan_scale,
+        item.official_label,
+        item.disagrees,
     )
 
 
@@ -74,6 +125,9 @@ def computed_rows(plan: Plan, *, kpi_ids: set[int] | None = None, scale=None) ->
     ]
 
 
+# --- writes ------------------------------------------------------------------------------------
+
+
 def recompute_plan(plan_id: int) -> int:
     """Rebuild a plan's stored progress and tallies, for staff and for citizens; the rows written."""
     return _recompute(plan_id, kpi_ids=None)
@@ -86,20 +140,310 @@ def recompute_kpis(kpi_ids: Iterable[int]) -> int:
     return sum(_recompute(plan_id, kpi_ids=kpi_ids) for plan_id in sorted(plan_ids))
 
 
+def recompute_plans(
+    plan_ids: Sequence[int], *, batch_size: int = PLANS_PER_BATCH, replace: bool = True
+) -> Iterator[int]:
+    """Rebuild the stored progress and tallies of many plans, ``batch_size`` plans a transaction;
+    yields the rows written by each batch (a caller shows progress with it).
+
+    ``replace=False`` skips deleting the old rows: only for plans known to have none (a freshly
+    generated dataset), where the delete would scan for nothing."""
+    for start in range(0, len(plan_ids), batch_size):
+        batch = list(plan_ids[start : start + batch_size])
+        with transaction.atomic():
+            locked = list(Plan.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
+            if replace and locked:
+                KpiYearProgress.objects.filter(plan_id__in=batch).delete()
+                ProgressTally.objects.filter(plan_id__in=batch).delete()
+            rows, tallies = _build(_load(batch))
+            _insert(KpiYearProgress, ROW_COLUMNS, rows)
+            _insert(ProgressTally, TALLY_COLUMNS, tallies)
+        yield len(rows)
+
+
 def _recompute(plan_id: int, *, kpi_ids: set[int] | None) -> int:
     with transaction.atomic():
         plan = Plan.objects.select_for_update().only("id", "first_year", "last_year").get(pk=plan_id)
-        scale = plan_scale(plan_id)
+        years = None
+        if kpi_ids is not None:
+            years = selectors.progress_years(plan)
+            if selectors.stored_years(plan_id) != years:
+                kpi_ids = None  # the plan's years moved (an actual of a new year): every KPI follows
         stale = KpiYearProgress.objects.filter(plan_id=plan_id)
-        if kpi_ids is not None and selectors.stored_years(plan_id) != selectors.progress_years(plan):
-            kpi_ids = None  # the plan's years moved (an actual of a new year): every KPI follows
         if kpi_ids is not None:
             stale = stale.filter(kpi_id__in=kpi_ids)
         stale.delete()
-        rows = computed_rows(plan, kpi_ids=kpi_ids, scale=scale)
-        KpiYearProgress.objects.bulk_create(rows, batch_size=2000)
-        retally(plan_id)
+        loaded = _load([plan_id], kpi_ids=kpi_ids, years={plan_id: years} if kpi_ids is not None else None)
+        rows, tallies = _build(loaded)
+        _insert(KpiYearProgress, ROW_COLUMNS, rows)
+        if kpi_ids is None:
+            ProgressTally.objects.filter(plan_id=plan_id).delete()
+            _insert(ProgressTally, TALLY_COLUMNS, tallies)
+        else:
+            retally(plan_id)  # the plan's other KPIs kept their rows: count from what is stored
     return len(rows)
+
+
+# --- loading a batch of plans as plain values ---------------------------------------------------
+
+
+@dataclass
+class _KpiInputs:
+    """One KPI as the rules see it, and where its tallies count (goal, direction or package)."""
+
+    values: KpiValues
+    goal_number: int | None
+    direction_code: str | None
+    package_id: int | None
+
+
+@dataclass
+class _PlanInputs:
+    plan_id: int
+    first_year: int
+    last_year: int
+    scale: tuple[ScaleLabel, ...] = rating.DEFAULT_SCALE
+    published: set[int] = field(default_factory=set)
+    kpis: list[_KpiInputs] = field(default_factory=list)
+    goal_ids: dict[int, int] = field(default_factory=dict)
+    direction_ids: dict[str, int] = field(default_factory=dict)
+    years: range | None = None
+
+
+def _load(
+    plan_ids: list[int], *, kpi_ids: set[int] | None = None, years: dict[int, range | None] | None = None
+) -> list[_PlanInputs]:
+    """Everything the rules and the tallies need of these plans' KPIs (or only ``kpi_ids``), in
+    ten queries whatever their number: values, not model instances.
+
+    The ``KpiValues`` carry what ``evaluate_kpi`` reads; the actuals' details and the written
+    precision, which only screens show, are left out. ``years`` (default: computed here from the
+    loaded values as ``selectors.progress_years`` does) are the stored years of each plan."""
+    plans = {
+        plan_id: _PlanInputs(plan_id, first_year, last_year)
+        for plan_id, first_year, last_year in Plan.objects.filter(pk__in=plan_ids)
+        .order_by("pk")
+        .values_list("pk", "first_year", "last_year")
+    }
+    scales: dict[int, list[ScaleLabel]] = {}
+    for plan_id, label, canonical, meaning in (
+        RatingLabel.objects.filter(plan_id__in=plan_ids)
+        .order_by("plan_id", "order", "id")
+        .values_list("plan_id", "label", "canonical", "meaning")
+    ):
+        scales.setdefault(plan_id, []).append(ScaleLabel(label, tuple(canonical), meaning))
+    for plan_id, scale in scales.items():
+        plans[plan_id].scale = tuple(scale)
+    for plan_id, year in PublishedYear.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "year"):
+        plans[plan_id].published.add(year)
+    for plan_id, number, goal_id in Goal.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "number", "pk"):
+        plans[plan_id].goal_ids[number] = goal_id
+    for plan_id, code, direction_id in PolicyDirection.objects.filter(plan_id__in=plan_ids).values_list(
+        "plan_id", "code", "pk"
+    ):
+        plans[plan_id].direction_ids[code] = direction_id
+
+    kpis = Kpi.objects.filter(plan_id__in=plan_ids)
+    targets = YearlyTarget.objects.filter(kpi__plan_id__in=plan_ids)
+    actuals = Actual.objects.filter(kpi__plan_id__in=plan_ids)
+    ratings = OfficialRating.objects.filter(kpi__plan_id__in=plan_ids, kind=RatingKind.OUTLOOK)
+    if kpi_ids is not None:
+        kpis, targets = kpis.filter(pk__in=kpi_ids), targets.filter(kpi_id__in=kpi_ids)
+        actuals, ratings = actuals.filter(kpi_id__in=kpi_ids), ratings.filter(kpi_id__in=kpi_ids)
+    stated: dict[int, dict[int, Decimal | None]] = {}
+    for kpi_id, year, value in targets.order_by("kpi_id", "year").values_list("kpi_id", "year", "value"):
+        stated.setdefault(kpi_id, {})[year] = value
+    measured: dict[int, dict[int, Decimal | None]] = {}
+    for kpi_id, year, value in actuals.order_by("kpi_id", "year").values_list("kpi_id", "year", "value"):
+        measured.setdefault(kpi_id, {})[year] = value
+    official: dict[int, dict[int, str]] = {}
+    for kpi_id, year, label in ratings.order_by("kpi_id", "year").values_list("kpi_id", "year", "label"):
+        official.setdefault(kpi_id, {})[year] = label
+    revised = selectors.revisions_by_kpi(plan_ids=plan_ids, kpi_ids=kpi_ids)  # KPI見直し
+
+    for row in kpis.order_by("plan_id", "order", "id").values_list(
+        "pk",
+        "plan_id",
+        "code",
+        "name",
+        "unit",
+        "direction",
+        "level",
+        "goal__number",
+        "policy_direction__goal__number",
+        "policy_direction__code",
+        "package_id",
+        "baseline_year",
+        "baseline_value",
+        "target_year",
+        "target_value",
+        "target_at_least",
+        "year_kind",
+        "department__name",
+        "total_years",
+        "is_cumulative",
+        "baseline_year_assumed",
+    ):
+        (kpi_id, plan_id, code, name, unit, direction, level, goal_number, direction_goal_number, direction_code) = row[
+            :10
+        ]
+        (package_id, baseline_year, baseline, target_year, target, at_least, year_kind, department) = row[10:18]
+        total_years, cumulative, baseline_year_assumed = row[18:]
+        counted_goal = goal_number if direction_code is None else direction_goal_number
+        values = KpiValues(
+            id=kpi_id,
+            code=code,
+            name=name,
+            unit=unit,
+            direction=direction,
+            level=level,
+            goal_number=goal_number if goal_number is not None else direction_goal_number,
+            direction_code=direction_code or "",
+            baseline_year=baseline_year,
+            baseline=baseline,
+            target_year=target_year,
+            target=rating.effective_target(direction=direction, baseline=baseline, target=target),
+            at_least=at_least,
+            fiscal=year_kind == YearKind.FISCAL,
+            stated_targets=stated.get(kpi_id, {}),
+            actuals=measured.get(kpi_id, {}),
+            official_outlooks=official.get(kpi_id, {}),
+            department=department or "",
+            total_years=total_years,
+            cumulative=cumulative,
+            baseline_year_assumed=baseline_year_assumed,
+            revisions=revised.get(kpi_id, ()),
+            target_follows_baseline=target is None and direction == rating.MAINTAIN,
+        )
+        plans[plan_id].kpis.append(_KpiInputs(values, counted_goal, direction_code, package_id))
+
+    for plan in plans.values():
+        given = (years or {}).get(plan.plan_id)
+        plan.years = given if given is not None else _progress_years(plan)
+    return list(plans.values())
+
+
+def _progress_years(plan: _PlanInputs) -> range:
+    """``selectors.progress_years`` from the loaded values (no query): the plan's own years, and
+    any year one of its KPIs has a baseline after, a target or an actual for."""
+    firsts, lasts = [plan.first_year], [plan.last_year]
+    baseline_years = [kpi.values.baseline_year for kpi in plan.kpis if kpi.values.baseline_year is not None]
+    if baseline_years:
+        firsts.append(min(baseline_years) + 1)
+    lasts += [kpi.values.target_year for kpi in plan.kpis if kpi.values.target_year is not None]
+    for kpi in plan.kpis:
+        for years in (kpi.values.actuals, kpi.values.stated_targets):
+            if years:
+                firsts.append(min(years))
+                lasts.append(max(years))
+    return range(min(year for year in firsts if year), max(year for year in lasts if year) + 1)
+
+
+# --- evaluating and counting, in memory ---------------------------------------------------------
+
+
+def _build(plans: list[_PlanInputs]) -> tuple[list[tuple], list[tuple]]:
+    """The stored rows (``ROW_COLUMNS``) and tallies (``TALLY_COLUMNS``) of the loaded plans."""
+    rows: list[tuple] = []
+    tallies: list[tuple] = []
+    for plan in plans:
+        plan_rows = _plan_rows(plan)
+        rows += plan_rows
+        tallies += _tallies(plan, plan_rows)
+    return rows, tallies
+
+
+def _plan_rows(plan: _PlanInputs) -> list[tuple]:
+    """Both views of every loaded KPI of the plan in each of its years.
+
+    ``evaluate_kpi`` ignores the actuals after the year it judges, so a year before the first
+    actual citizens may not see has the same public row as the staff row; only the later years
+    are evaluated again with the public actuals."""
+    staff, public = ProgressView.STAFF, ProgressView.PUBLIC
+    plan_id, scale, years, published = plan.plan_id, plan.scale, plan.years, plan.published
+    rows: list[tuple] = []
+    for kpi in plan.kpis:
+        values = kpi.values
+        staff_rows = [_row_values(plan_id, staff, evaluate_kpi(values, year=year, scale=scale)) for year in years]
+        rows += staff_rows
+        hidden = [year for year in values.actuals if year not in published]
+        differs_from = min(hidden) if hidden else None
+        public_values = None
+        for year, staff_row in zip(years, staff_rows, strict=True):
+            if differs_from is None or year < differs_from:
+                rows.append((*staff_row[:2], public, *staff_row[3:]))
+                continue
+            if public_values is None:
+                visible = {year: value for year, value in values.actuals.items() if year in published}
+                public_values = dataclasses.replace(values, actuals=visible)
+            rows.append(_row_values(plan_id, public, evaluate_kpi(public_values, year=year, scale=scale)))
+    return rows
+
+
+def _tallies(plan: _PlanInputs, rows: list[tuple]) -> list[tuple]:
+    """The tallies of the plan, its goals, directions and packages, per year and view, counted
+    from ``rows`` (every KPI of the plan): what ``retally`` counts from the stored rows."""
+    scopes_of: dict[int, list[tuple[str, int]]] = {}
+    for kpi in plan.kpis:
+        scopes = [(TallyScope.PLAN, 0)]
+        if kpi.direction_code:
+            scopes.append((TallyScope.DIRECTION, plan.direction_ids[kpi.direction_code]))
+        elif kpi.goal_number is not None:
+            scopes.append((TallyScope.GOAL, plan.goal_ids[kpi.goal_number]))
+        elif kpi.package_id is not None:
+            scopes.append((TallyScope.PACKAGE, kpi.package_id))
+        scopes_of[kpi.values.id] = scopes
+    mark_at, outlook_at = ROW_COLUMNS.index("mark"), ROW_COLUMNS.index("outlook")
+    groups: dict[tuple[str, int, str, int], list[tuple[str, str]]] = {}
+    for row in rows:
+        pair = (row[mark_at], row[outlook_at])
+        for scope, scope_id in scopes_of[row[0]]:
+            groups.setdefault((row[2], row[3], scope, scope_id), []).append(pair)
+    return [
+        (plan.plan_id, scope, scope_id, view, year, counted.kpi_count, counted.marks, counted.outlooks)
+        for (view, year, scope, scope_id), pairs in groups.items()
+        for counted in [tally(pairs)]
+    ]
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _insert(model, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert plain rows: ``COPY`` on PostgreSQL for many rows, ``bulk_create`` otherwise."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        _copy(model._meta.db_table, columns, rows)
+        return
+    model.objects.bulk_create((model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=5000)
+
+
+def _copy(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """PostgreSQL's ``COPY … FROM STDIN`` (text format) in the current transaction."""
+    buffer = io.StringIO()
+    write = buffer.write
+    for row in rows:
+        write("\t".join(_copy_text(value) for value in row))
+        write("\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN', buffer)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False)
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def retally(plan_id: int) -> None:
