@@ -12,7 +12,15 @@ import sys
 
 import pytest
 
-from tests.deploy.clusters import ROOT, Cluster, app_environment, load_small_plan, manage, needs_postgresql
+from tests.deploy.clusters import (
+    ROOT,
+    Cluster,
+    app_environment,
+    load_small_plan,
+    manage,
+    needs_postgresql,
+    wait_for,
+)
 
 pytestmark = needs_postgresql
 
@@ -37,7 +45,11 @@ def primary_and_replica():
 def test_public_pages_read_the_replica_and_staff_and_writes_the_primary(primary_and_replica):
     primary, replica = primary_and_replica
     assert replica.sql("SELECT pg_is_in_recovery()") == "t"
-    assert primary.sql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") == "1"
+    wait_for(
+        lambda: primary.sql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") == "1",
+        timeout=30,
+        message="the replica never started streaming from the primary",
+    )
 
     result = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "deploy" / "replica_scenario.py"), SLUG],
