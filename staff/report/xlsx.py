@@ -2,6 +2,12 @@
 
 A formatter of ``staff.report.data.EvaluationReport``: it reads the report built once and
 computes nothing; it saves through ``workbooks.safety.workbook_bytes`` (no text becomes a formula).
+
+Numbers stay numbers, so that a column can be summed or charted: a value is a numeric cell shown
+at the KPI's precision (``#,##0.0``), its unit in a column of its own, and what the value says
+beyond its number in a note column beside it (補間 for an interpolated target, ``(R2)``, 集計中 or
+速報値 for an actual as written); a year without a value leaves its cell empty. Achievement rates
+are numbers in a percent format; KPI counts are numbers, the printed count in its own column.
 """
 
 from __future__ import annotations
@@ -15,35 +21,56 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from plans.presentation import format_rate
 from plans.rules.progress import KpiProgress
 from staff.report.data import EvaluationReport, GoalReport, legend_lines
 from staff.report.succession import STATUS_LABELS
-from staff.report.text import actual_as_written, era
+from staff.report.text import actual_note, era
 from workbooks.safety import workbook_bytes
 
 SHEET_TITLE_LIMIT = 31
 
 
+RATE_FORMAT = "0.0%"
+INTERPOLATED = "補間"
+
+
 @dataclass(frozen=True)
 class _Number:
-    """A number cell: the value stays a number, shown at the KPI's precision with its unit after it."""
+    """A number cell: the value stays a number, shown at the KPI's precision (no unit: the unit
+    has a column of its own)."""
 
-    value: Decimal | None
-    places: int | None
-    suffix: str = ""
-
-    @property
-    def number_format(self) -> str:
-        """`#,##0"人"` for a KPI counted in whole 人, `#,##0.0"%"` for one written `63.0%`."""
-        digits = "General" if self.places is None else "#,##0" + ("." + "0" * self.places if self.places else "")
-        suffix = self.suffix.replace('"', "")  # a quote would end the format's literal text
-        return f'{digits}"{suffix}"' if suffix else digits
+    value: Decimal | int
+    number_format: str
 
 
-def _number(value, places: int | None, suffix: str = ""):
-    """``value`` as a number cell, or ``-`` when there is none (as the HTML report prints it)."""
-    return "-" if value is None else _Number(value, places, suffix)
+def number_format(places: int | None) -> str:
+    """`#,##0` for a KPI counted in whole 人, `#,##0.0` for one written `63.0%`; General when
+    the KPI's precision is unknown."""
+    if places is None:
+        return "General"
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def _number(value, places: int | None):
+    """``value`` as a number cell at ``places``, or an empty cell when there is none."""
+    return None if value is None else _Number(value, number_format(places))
+
+
+def _rate(rate):
+    """An achievement rate (1 = 100%) as a number cell in a percent format, empty when none."""
+    return None if rate is None else _Number(rate, RATE_FORMAT)
+
+
+def _count(count: int | None):
+    return None if count is None else _Number(count, "0")
+
+
+def target_note(*, at_least: bool, stated: bool, has_value: bool) -> str:
+    """What a target says beyond its number: 以上 (a maintain-or-exceed target), 補間 (not stated:
+    on the line from the baseline to the final target)."""
+    if not has_value:
+        return ""
+    return "・".join(word for word, applies in (("以上", at_least), (INTERPOLATED, not stated)) if applies)
 
 
 def _sheet_title(text: str) -> str:
@@ -148,8 +175,19 @@ def _counts_text(counts) -> tuple[str, str]:
     return counts.as_text()
 
 
+PRINTED_COUNT = "KPI数（報告書記載）"
+
+
+def _tally_row(label: str, scope) -> list:
+    """A goal's or a direction's tally: KPI counts as numbers (computed, as printed), marks and outlooks."""
+    marks, outlooks = _counts_text(scope.computed)
+    printed_marks, printed_outlooks = _counts_text(scope.printed)
+    printed_count = _count(scope.printed.kpi_count) if scope.printed is not None else None
+    return [label, _count(scope.computed.kpi_count), printed_count, marks, printed_marks, outlooks, printed_outlooks]
+
+
 def _summary_sheet(writer: _SheetWriter, report: EvaluationReport):
-    writer.widths([46, 10, 26, 26, 22, 22])
+    writer.widths([46, 10, 12, 26, 26, 22, 22])
     writer.title(report.plan_title)
     writer.text(
         _("{municipality} · evaluation for {year}").format(municipality=report.municipality, year=report.year_label)
@@ -161,6 +199,7 @@ def _summary_sheet(writer: _SheetWriter, report: EvaluationReport):
         [
             _("Goal / policy direction"),
             _("Number of KPIs"),
+            PRINTED_COUNT,
             _("Marks (computed)"),
             _("Marks (as printed)"),
             _("Outlook (computed, plan scale)"),
@@ -168,34 +207,38 @@ def _summary_sheet(writer: _SheetWriter, report: EvaluationReport):
         ]
     )
     for goal in report.goals:
-        marks, outlooks = _counts_text(goal.overview.computed)
-        printed_marks, printed_outlooks = _counts_text(goal.overview.printed)
         writer.cells(
-            [
-                f"{goal.overview.kind_label}{goal.overview.number} {goal.overview.title}",
-                goal.overview.computed.kpi_count,
-                marks,
-                printed_marks,
-                outlooks,
-                printed_outlooks,
-            ]
+            _tally_row(f"{goal.overview.kind_label}{goal.overview.number} {goal.overview.title}", goal.overview)
         )
         for direction in goal.overview.directions:
-            marks, outlooks = _counts_text(direction.computed)
-            printed_marks, printed_outlooks = _counts_text(direction.printed)
-            count = direction.computed.kpi_count
-            if direction.printed is not None:
-                count = f"{count} ({direction.printed.kpi_count})"
-            writer.cells(
-                [f"  {direction.code} {direction.title}", count, marks, printed_marks, outlooks, printed_outlooks]
-            )
+            writer.cells(_tally_row(f"  {direction.code} {direction.title}", direction))
     marks, outlooks = _counts_text(report.overview.total)
-    writer.cells([_("All KPIs"), report.overview.total.kpi_count, marks, "", outlooks, ""])
-    writer.text(_("Numbers in brackets are the KPI counts the plan printed."))
+    writer.cells([_("All KPIs"), _count(report.overview.total.kpi_count), None, marks, "", outlooks, ""])
+
+
+UNIT = "単位"
+TARGET_NOTE = "目標値の注記"
+ACTUAL_NOTE = "実績値の注記"
+
+
+def _official_header(report: EvaluationReport) -> str:
+    return _("Official rating") + (f"（{report.official_as_of}）" if report.official_as_of else "")
+
+
+def _goal_texts(writer: _SheetWriter, report: EvaluationReport, goal: GoalReport):
+    """The planner's evaluation text and the committee's comments of the year."""
+    writer.heading(f"評価（{era(report.year)}）")
+    for line in goal.evaluation_lines or ["評価文はまだ記載されていません。"]:
+        writer.text(line)
+    writer.heading(f"外部検証会議の意見（{era(report.year)}）")
+    if not goal.comments:
+        writer.text("意見はまだありません。")
+    for comment in goal.comments:
+        writer.text("\n".join(comment.lines) + (f"（{comment.author_name}）" if comment.author_name else ""))
 
 
 def _goal_sheet(writer: _SheetWriter, report: EvaluationReport, goal: GoalReport):
-    writer.widths([40, 22, 14, 16, 22, 10, 12, 16, 14, 12])
+    writer.widths([40, 22, 10, 8, 14, 12, 14, 22, 8, 10, 16, 12, 12])
     overview = goal.overview
     writer.title(f"{overview.kind_label}{overview.number} {overview.title}")
     writer.text(overview.basic_direction)
@@ -206,12 +249,15 @@ def _goal_sheet(writer: _SheetWriter, report: EvaluationReport, goal: GoalReport
                 _("Numerical target"),
                 _("Baseline → final target"),
                 _("Year"),
+                UNIT,
                 _("Target"),
+                TARGET_NOTE,
                 _("Actual"),
+                ACTUAL_NOTE,
                 _("Mark"),
                 _("Mark as printed"),
                 _("Outlook (plan scale)"),
-                _("Official rating"),
+                _official_header(report),
                 _("Computed outlook"),
             ]
         )
@@ -224,14 +270,15 @@ def _goal_sheet(writer: _SheetWriter, report: EvaluationReport, goal: GoalReport
                         progress.kpi.name if index == 0 else None,
                         f"{target.baseline_raw} → {target.target_raw}" if index == 0 else None,
                         era(row.year),
-                        _number(
-                            row.target_value,
-                            progress.kpi.places,
-                            progress.kpi.unit
-                            + ("以上" if progress.kpi.at_least else "")
-                            + ("" if row.target_stated else " " + _("(interpolated)")),
+                        progress.kpi.unit,
+                        _number(row.target_value, progress.kpi.places),
+                        target_note(
+                            at_least=progress.kpi.at_least,
+                            stated=row.target_stated,
+                            has_value=row.target_value is not None,
                         ),
-                        row.actual,
+                        _number(row.actual_value, progress.kpi.places),
+                        row.actual_note,
                         row.mark,
                         row.printed_mark,
                         progress.outlook_on_plan_scale if index == 0 else None,
@@ -241,7 +288,7 @@ def _goal_sheet(writer: _SheetWriter, report: EvaluationReport, goal: GoalReport
                     alert=progress.disagrees and index == 0,
                 )
             last = writer.row - 1
-            for column in (1, 2, 8, 9, 10):
+            for column in (1, 2, 11, 12, 13):
                 writer.merge_down(column, first, last)
         _legend(writer, report)
         for target in goal.targets:
@@ -256,6 +303,7 @@ def _goal_sheet(writer: _SheetWriter, report: EvaluationReport, goal: GoalReport
         [
             _("Policy direction"),
             _("Number of KPIs"),
+            PRINTED_COUNT,
             _("Marks (computed)"),
             _("Marks (as printed)"),
             _("Outlook (computed, plan scale)"),
@@ -263,19 +311,12 @@ def _goal_sheet(writer: _SheetWriter, report: EvaluationReport, goal: GoalReport
         ]
     )
     for direction in overview.directions:
-        marks, outlooks = _counts_text(direction.computed)
-        printed_marks, printed_outlooks = _counts_text(direction.printed)
-        count = direction.computed.kpi_count
-        if direction.printed is not None:
-            count = f"{count} ({direction.printed.kpi_count})"
-        writer.cells(
-            [f"{direction.code} {direction.title}", count, marks, printed_marks, outlooks, printed_outlooks],
-            alert=direction.differs_from_print,
-        )
+        writer.cells(_tally_row(f"{direction.code} {direction.title}", direction), alert=direction.differs_from_print)
     kpis = [item for direction in overview.directions for item in direction.kpis]
     if kpis:
         writer.heading(_("KPIs"))
         _kpi_table(writer, kpis, report)
+    _goal_texts(writer, report, goal)
     for direction in goal.directions:
         if direction.summary or direction.projects:
             writer.heading(f"{direction.code} {direction.title}")
@@ -297,13 +338,16 @@ def _kpi_table(writer: _SheetWriter, kpis: Sequence[KpiProgress], report: Evalua
         [
             _("KPI"),
             _("Policy direction"),
+            UNIT,
             _("Baseline"),
             _("Year's target"),
+            TARGET_NOTE,
             _("Actual"),
+            ACTUAL_NOTE,
             _("Achievement rate"),
             _("Mark"),
             _("Outlook (plan scale)"),
-            _("Official rating"),
+            _official_header(report),
             _("Department"),
         ]
     )
@@ -313,10 +357,17 @@ def _kpi_table(writer: _SheetWriter, kpis: Sequence[KpiProgress], report: Evalua
             [
                 kpi.name,
                 kpi.direction_code,
-                _number(kpi.baseline, kpi.places, kpi.unit),
-                _number(item.year_target.value, kpi.places, kpi.unit),
-                actual_as_written(kpi, item.year),
-                format_rate(item.rate),
+                kpi.unit,
+                _number(kpi.baseline, kpi.places),
+                _number(item.year_target.value, kpi.places),
+                target_note(
+                    at_least=kpi.at_least,
+                    stated=item.year_target.stated,
+                    has_value=item.year_target.value is not None,
+                ),
+                _number(kpi.actuals.get(item.year), kpi.places),
+                actual_note(kpi, item.year),
+                _rate(item.rate),
                 item.mark,
                 item.outlook_on_plan_scale,
                 item.official_label,
@@ -327,7 +378,7 @@ def _kpi_table(writer: _SheetWriter, kpis: Sequence[KpiProgress], report: Evalua
 
 
 def _others_sheet(writer: _SheetWriter, report: EvaluationReport):
-    writer.widths([40, 12, 16, 16, 18, 12, 8, 12, 12, 20])
+    writer.widths([40, 12, 8, 14, 14, 10, 14, 20, 10, 8, 12, 12, 20])
     writer.title(_("KPIs under no goal (plan, packages, projects)"))
     _kpi_table(writer, report.others, report)
 

@@ -63,15 +63,27 @@ def test_the_excel_workbook_has_a_summary_and_a_sheet_per_goal(staff_client):
     summary = [[cell for cell in row if cell is not None] for row in workbook["概要"].values]
     assert ["第1期 久留米市地方創生総合戦略"] in summary
     direction_row = next(row for row in summary if row and str(row[0]).strip().startswith("① "))
-    assert direction_row[1:] == ["0 (12)", "○ 7 △ 2 × 2 - 1", "A 9 B 3"]
+    assert direction_row[1:] == [0, 12, "○ 7 △ 2 × 2 - 1", "A 9 B 3"]  # computed and printed counts, as numbers
     goal = list(workbook["基本目標1"].values)
     header = next(index for index, row in enumerate(goal) if row[1] == "基準値 → 目標値")
-    assert goal[header][:7] == ("数値目標", "基準値 → 目標値", "年度", "目標値", "実績値", "進捗度", "報告書の進捗度")
+    assert goal[header][:10] == (
+        "数値目標",
+        "基準値 → 目標値",
+        "年度",
+        "単位",
+        "目標値",
+        "目標値の注記",
+        "実績値",
+        "実績値の注記",
+        "進捗度",
+        "報告書の進捗度",
+    )
     employment = goal[header + 1 : header + 6]
     assert employment[0][0] == "基準年を上回る年間新規雇用者数を毎年創出する"
     assert [row[2] for row in employment] == ["H27年度", "H28年度", "H29年度", "H30年度", "R元年度"]
-    assert [row[4] for row in employment[:3]] == ["16,639人", "17,375人", "17,861人"]
-    assert [(row[5], row[6]) for row in employment[:3]] == [("○", "○"), ("○", "○"), ("○", "○")]
+    assert [row[3] for row in employment] == ["人"] * 5
+    assert [row[6] for row in employment[:3]] == [16639, 17375, 17861]  # numbers, not `16,639人`
+    assert [(row[8], row[9]) for row in employment[:3]] == [("○", "○"), ("○", "○"), ("○", "○")]
     merged = {str(cells) for cells in workbook["基本目標1"].merged_cells.ranges}
     assert f"A{header + 2}:A{header + 6}" in merged  # the target's name spans its years, as printed
     assert str(workbook["基本目標1"].page_setup.paperSize) == workbook["基本目標1"].PAPERSIZE_A4
