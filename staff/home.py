@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from plans import access
+from plans.selectors.data_calls import department_todo, open_calls
 from plans.services.actuals import default_entry_year
 from staff.entry import StaffRequiredMixin, departments_for
 from staff.todo import DepartmentTodo, entry_todo
@@ -72,8 +73,10 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
 
 class StaffHomeView(StaffRequiredMixin, TemplateView):
-    """What a login has to do: each department's KPIs of the entry year (owned, entered, 集計中,
-    missing), the plans it may open, and links by role. Queries do not grow with departments or KPIs."""
+    """What a login has to do: the open data calls (照会) asking its departments (counts, days left
+    or late, the entry link), each department's KPIs of the entry year (owned, entered, 集計中,
+    missing), a planner's open calls, the plans it may open, and links by role. Queries do not
+    grow with departments or KPIs."""
 
     template_name = "staff/home.html"
 
@@ -82,6 +85,7 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
         year = default_entry_year()
         todo = entry_todo(user, year)
         roles = access.roles_of(user)
+        is_planner = access.PLANNER in roles
         return {
             **super().get_context_data(**kwargs),
             "year": year,
@@ -92,6 +96,8 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
             "plans": access.visible_plans(user)
             .select_related("municipality")
             .order_by("municipality__code", "first_year", "slug"),
-            "is_planner": access.PLANNER in roles,
+            "calls": department_todo(user),
+            "open_calls": open_calls(user) if is_planner else [],
+            "is_planner": is_planner,
             "is_administrator": access.ADMINISTRATOR in roles,
         }

@@ -165,12 +165,14 @@ def missing_kpis(call: DataCall, department_id: int) -> list[Kpi]:
 # -- Who may see and act on which call ----------------------------------------------------------
 
 
-def reachable_departments(user, plan: Plan) -> QuerySet:
+def reachable_departments(user, plan: Plan, *, leads: bool | None = None) -> QuerySet:
     """The departments of ``plan``'s KPIs a planner asks and follows: all of them in a plan its
     municipality leads, only its own municipality's in a regional plan led elsewhere (the reach
-    of ``access.editable_kpis``)."""
+    of ``access.editable_kpis``). ``leads``: ``access.can_change_plan`` when the caller knows it."""
     departments = Department.objects.filter(kpis__plan=plan).distinct()
-    if access.can_change_plan(user, plan):
+    if leads is None:
+        leads = access.can_change_plan(user, plan)
+    if leads:
         return departments
     if access.PLANNER not in access.roles_of(user) or not access.visible_plans(user).filter(pk=plan.pk).exists():
         return departments.none()

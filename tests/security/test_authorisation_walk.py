@@ -71,6 +71,11 @@ RULES: list[tuple[str, str]] = [
     ("entry:upload", ANY_LOGIN),
     ("entry:upload-confirm", ANY_LOGIN),
     ("entry:*", OBJECT),
+    ("review:queue", ANY_LOGIN),
+    ("review:decide", ANY_LOGIN),
+    ("review:*", OBJECT),
+    ("calls:index", ANY_LOGIN),  # a planner's data calls (照会)
+    ("calls:*", OBJECT),  # a plan's call: open, board, remind, close
     ("admin:index", ANY_LOGIN),
     ("admin:password_change", ANY_LOGIN),
     ("admin:password_change_done", ANY_LOGIN),
