@@ -373,3 +373,21 @@ def test_a_rate_bar_runs_from_0_to_150_percent(rate, length, overflows):
     bar = RateBar(name="KPI", code="K", rate=rate, mark="○")
     assert (bar.length, bar.overflows) == (length, overflows)
     assert RateBar.guides() == [Decimal("46.7"), Decimal("66.7")]  # the lines at 70% and 100%
+
+
+def test_the_pdf_prints_only_the_texts_there_are(staff_client, goal_texts):
+    captured = {}
+
+    def fake_pdf(html, *, base_url):
+        captured["html"] = html
+        return b"%PDF-1.7 stub"
+
+    with mock.patch("staff.report.report_pdf", side_effect=fake_pdf):
+        get(staff_client, "dashboard:report-pdf", OGORI, f"?year={R5}")
+    html = captured["html"]
+    assert html.count("外部検証会議の意見（R5）") == 1  # goal 2 only: the others have none
+    assert html.count("評価（R5）") == 1
+    assert "まだ" not in html  # no placeholder in the document the committee reads
+    page = get(staff_client, "dashboard:report", OGORI, f"?year={R5}").content.decode()
+    assert page.count("外部検証会議の意見（R5）") == 4  # the page shows every goal, missing texts too
+    assert page.count("意見はまだありません。") == 3
