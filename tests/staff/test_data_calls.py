@@ -238,3 +238,37 @@ def test_a_planner_sees_the_open_calls_on_its_home(client, town):
     client.force_login(town["planner"])
     html = client.get("/staff/").content.decode()
     assert "受付中の照会" in html and f'href="{board(call)}"' in html and 'href="/staff/calls/"' in html
+
+
+def test_in_a_regional_plan_a_partners_planner_asks_and_follows_its_own_departments_only(client, town):
+    """The lead's planner reaches every department of the plan; a partner municipality's planner
+    only its own (the reach of entering values), and adds them to the lead's open call."""
+    plan, departments = town["plan"], town["departments"]
+    partner, [partner_department] = plan_with_departments(1, 1, slug="partner")
+    Kpi.objects.filter(plan=partner).update(plan=plan, code="partner-K0")  # a KPI of the regional plan in its charge
+    plan.partners.add(partner.municipality)
+    call = open_call(plan, departments)
+    partner_planner = make_staff("partner-planner", PLANNER, partner.municipality.name)
+    client.force_login(partner_planner)
+    assert [row.department for row in client.get(board(call)).context["rows"]] == []
+    response = client.post(
+        f"/staff/calls/plans/{plan.slug}/open/",
+        {"year": YEAR, "deadline": "2099-03-31", f"ask-{partner_department.pk}": "on"},
+    )
+    assert response.status_code == 302
+    assert call.departments.get(department=partner_department).deadline.isoformat() == "2099-03-31"
+    assert [row.department for row in client.get(board(call)).context["rows"]] == [partner_department]
+    assert call.departments.count() == 4
+    assert "この照会を締め切る" not in client.get(board(call)).content.decode()  # the lead closes it
+    client.force_login(town["planner"])
+    assert len(client.get(board(call)).context["rows"]) == 4
+
+
+def test_the_calls_page_lists_the_calls_and_the_plans_to_open_one_for(client, town):
+    call = open_call(town["plan"], town["departments"])
+    client.force_login(town["planner"])
+    html = client.get("/staff/calls/").content.decode()
+    assert f'href="{board(call)}"' in html and "受付中" in html
+    assert f'href="/staff/calls/plans/{town["plan"].slug}/open/"' in html
+    client.force_login(town["clerk"])
+    assert client.get("/staff/calls/").status_code == 403
