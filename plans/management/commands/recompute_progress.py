@@ -2,23 +2,17 @@
 in bulk, a batch of plans a transaction (``plans.services.progress.recompute_plans``).
 
 With ``--jobs N`` (PostgreSQL) N processes share the work, each with its own database connection
-and a disjoint set of plans: the rules are pure Python, so a second core doubles the pace.
+and a disjoint set of plans (``recompute_in_processes``).
 """
 
-import multiprocessing
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection
 
 from plans.models import Kpi, Plan
-from plans.services.progress import PLANS_PER_BATCH, recompute_plans
-
-
-def _recompute_batch(plan_ids: list[int]) -> tuple[int, int]:
-    """One batch in a worker process: (plans, rows written)."""
-    return len(plan_ids), sum(recompute_plans(plan_ids))
+from plans.services.progress import PLANS_PER_BATCH, recompute_in_processes
 
 
 class Command(BaseCommand):
@@ -46,15 +40,15 @@ class Command(BaseCommand):
             jobs = 1
         plan_ids = list(plans.values_list("pk", flat=True))
         kpi_count = Kpi.objects.filter(plan_id__in=plans.values("pk")).count()
-        batches = [plan_ids[start : start + batch] for start in range(0, len(plan_ids), batch)]
+        show = options["verbosity"] > 1 or sys.stdout.isatty()
         started = time.perf_counter()
         done = rows = 0
-        for plans_done, written in self._run(batches, jobs):
+        for plans_done, written in recompute_in_processes(plan_ids, jobs=jobs, batch_size=batch):
             done += plans_done
             rows += written
-            if options["verbosity"] > 1 or sys.stdout.isatty():
+            if show:
                 self.stdout.write(f"\r{done}/{len(plan_ids)} plans, {rows} rows", ending="")
-        if options["verbosity"] > 1 or sys.stdout.isatty():
+        if show:
             self.stdout.write("")
         elapsed = time.perf_counter() - started
         pace = kpi_count / elapsed if elapsed else 0
@@ -62,13 +56,3 @@ class Command(BaseCommand):
             f"Recomputed {len(plan_ids)} plan(s): {rows} rows in {elapsed:.1f} s "
             f"({kpi_count} KPIs, {pace:.0f} KPIs/s, {jobs} job(s))"
         )
-
-    def _run(self, batches: list[list[int]], jobs: int):
-        """(plans, rows) per batch, in this process or in ``jobs`` forked ones."""
-        if jobs == 1:
-            for plan_ids in batches:
-                yield _recompute_batch(plan_ids)
-            return
-        connections.close_all()  # a forked child must not share the parent's connection
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap_unordered(_recompute_batch, batches)
