@@ -7,35 +7,39 @@ check and save; nothing here decides a rule.
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from plans import access
-from plans.choices import ActualStatus, Mark
+from plans.choices import ActualStatus, Mark, ReviewState
 from plans.models import Department, Kpi, Plan
 from plans.params import id_param, year_param
-from plans.rules.notation import format_year
+from plans.rules.notation import format_era_year, format_year
 from plans.rules.progress import mark_for_value
 from plans.selectors.progress import kpi_values
 from plans.services.actuals import (
     Change,
     ConcurrentChange,
+    Preview,
     Submission,
+    UnconfirmedWarnings,
     apply,
     default_entry_year,
     entry_kpis,
     entry_rows,
     preview,
-    read_value,
 )
+from plans.services.entry_checks import check_kpi_entry, previous_values
 from plans.services.history import kpi_history
 from plans.validation import summarise_problems
 from workbooks.entry_workbook import read_entry_workbook, write_entry_workbook
@@ -68,18 +72,39 @@ def _year(value) -> int:
 
 
 class EntryHomeView(StaffRequiredMixin, TemplateView):
+    """The departments to enter for and, for planners, each plan's workbook of any of its years.
+
+    ``?year=`` picks the year (default: the usual entry year, the fiscal year that just ended).
+    """
+
     template_name = "plans/entry/home.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        year = default_entry_year()
+        usual = default_entry_year()
+        year = year_param(self.request.GET.get("year", "")) or usual
+        plans = access.led_plans(user).select_related("municipality")
         return {
             **super().get_context_data(**kwargs),
             "departments": departments_for(user),
-            "plans": access.led_plans(user).select_related("municipality"),
+            "plans": [{"plan": plan, "years": plan_years(plan), "year": _plan_year(plan, year)} for plan in plans],
             "year": year,
-            "years": list(range(year - 4, year + 2)),
+            "usual_year": usual,
+            "years": sorted({*range(usual - 4, usual + 2), year}),
         }
+
+
+def plan_years(plan) -> list[int]:
+    """Every year of a plan a planner may pick for its workbook."""
+    if not (plan.first_year and plan.last_year):
+        return []
+    return list(range(plan.first_year, plan.last_year + 1))
+
+
+def _plan_year(plan, year: int) -> int | None:
+    """The year picked if the plan runs in it, else its year nearest to it."""
+    years = plan_years(plan)
+    return min(years, key=lambda candidate: abs(candidate - year)) if years else None
 
 
 class EntryFormView(StaffRequiredMixin, TemplateView):
@@ -98,12 +123,22 @@ class EntryFormView(StaffRequiredMixin, TemplateView):
         year = _year(self.kwargs["year"])
         rows = entry_rows(self.request.user, year, department_id=department.pk)
         typed = kwargs.pop("typed", {})
+        warned = kwargs.pop("warned", {})  # warnings of typed values not confirmed yet
         return {
             **super().get_context_data(**kwargs),
             "department": department,
             "year": year,
             "year_label": format_year(year),
-            "rows": [{"row": row, "typed": typed.get(row.kpi.id)} for row in rows],
+            "rows": [
+                {
+                    "row": row,
+                    "typed": typed.get(row.kpi.id),
+                    "warnings": warned.get(row.kpi.id, () if typed.get(row.kpi.id) else row.warnings),
+                    "unconfirmed": row.kpi.id in warned,
+                    "review": ReviewState(row.review_state) if row.review_state else None,
+                }
+                for row in rows
+            ],
             "previous_year": year - 1,
             "next_year": year + 1,
         }
@@ -115,7 +150,10 @@ class EntryFormView(StaffRequiredMixin, TemplateView):
         for kpi_id in request.POST.getlist("kpi"):
             if id_param(kpi_id) is None:
                 continue
-            fields = {name: request.POST.get(f"{name}-{kpi_id}", "") for name in ("value", "status", "note", "version")}
+            fields = {
+                name: request.POST.get(f"{name}-{kpi_id}", "")
+                for name in ("value", "status", "note", "version", "confirm")
+            }
             typed[int(kpi_id)] = fields
             submissions.append(
                 Submission(
@@ -125,6 +163,7 @@ class EntryFormView(StaffRequiredMixin, TemplateView):
                     status=fields["status"],
                     note=fields["note"].strip(),
                     version=id_param(fields["version"]) if id_param(fields["version"]) is not None else -1,
+                    confirmed=fields["confirm"] == "1",
                 )
             )
         result = preview(request.user, submissions)
@@ -134,6 +173,10 @@ class EntryFormView(StaffRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(typed=typed, **kwargs))
         try:
             apply(request.user, result.changes)
+        except UnconfirmedWarnings as error:
+            messages.error(request, str(error))
+            warned = {change.kpi_id: change.warnings for change in error.changes}
+            return self.render_to_response(self.get_context_data(typed=typed, warned=warned, **kwargs))
         except ConcurrentChange as error:
             messages.error(request, str(error))
             return self.render_to_response(self.get_context_data(typed=typed, **kwargs))
@@ -163,7 +206,8 @@ def _status_word(status: str) -> str:
 
 
 class MarkView(StaffRequiredMixin, View):
-    """The mark a typed value would earn (the entry page asks while staff type)."""
+    """What a typed value would be, as staff type: its mark, the conversion into the KPI's unit,
+    the warnings to confirm and the errors that refuse it (``check_entry``, the check of every door)."""
 
     def get(self, request):
         kpi_id, year = request.GET.get("kpi", ""), request.GET.get("year", "")
@@ -172,12 +216,37 @@ class MarkView(StaffRequiredMixin, View):
         kpi = entry_kpis(request.user).filter(pk=int(kpi_id)).first()
         if kpi is None:
             return JsonResponse({"error": "forbidden"}, status=403)
-        try:
-            parsed = read_value(request.GET.get("value", ""), request.GET.get("status", ""))
-        except ValueError as error:
-            return JsonResponse({"mark": "", "error": str(error)})
-        mark = mark_for_value(kpi_values(kpi), int(year), parsed.value)
-        return JsonResponse({"mark": mark, "word": str(Mark(mark).word), "status": parsed.status, "error": ""})
+        year = int(year)
+        checked = check_kpi_entry(
+            kpi,
+            year,
+            request.GET.get("value", ""),
+            status=request.GET.get("status", ""),
+            previous=previous_values([kpi], year).get(kpi.pk),
+        )
+        if checked.errors:
+            return JsonResponse(
+                {
+                    "mark": "",
+                    "word": "",
+                    "conversion": "",
+                    "warnings": [],
+                    "errors": checked.errors,
+                    "error": checked.errors[0],
+                }
+            )
+        mark = mark_for_value(kpi_values(kpi), year, checked.value)
+        return JsonResponse(
+            {
+                "mark": mark,
+                "word": str(Mark(mark).word),
+                "status": checked.status,
+                "conversion": checked.conversion,
+                "warnings": checked.warnings,
+                "errors": [],
+                "error": "",
+            }
+        )
 
 
 class WorkbookView(StaffRequiredMixin, View):
@@ -191,8 +260,9 @@ class WorkbookView(StaffRequiredMixin, View):
             if not visible or access.PLANNER not in access.roles_of(request.user):
                 raise PermissionDenied(_("You may not download this plan's workbook."))
             rows, title, name = entry_rows(request.user, year, plan_id=plan.pk), plan.title, plan.slug
+            municipality = plan.municipality.name
         else:
-            department_obj = get_object_or_404(Department, pk=department)
+            department_obj = get_object_or_404(Department.objects.select_related("municipality"), pk=department)
             if not departments_for(request.user).filter(pk=department_obj.pk).exists():
                 raise PermissionDenied(_("You may not enter actuals for this department."))
             rows, title, name = (
@@ -200,9 +270,22 @@ class WorkbookView(StaffRequiredMixin, View):
                 department_obj.name,
                 f"department-{department_obj.pk}",
             )
+            municipality = department_obj.municipality.name
         response = HttpResponse(write_entry_workbook(rows, year, title=title), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="actuals-{name}-{year}.xlsx"'
+        response["Content-Disposition"] = workbook_disposition(
+            f"{municipality}_{title}_{format_era_year(year)}.xlsx", f"actuals-{name}-{year}.xlsx"
+        )
         return response
+
+
+def workbook_disposition(filename: str, ascii_fallback: str) -> str:
+    """An attachment named in Japanese (RFC 5987 ``filename*``), with an ASCII name for old clients.
+
+    `/`, `\\` and quotes in a department's or plan's name would break the header or name a folder:
+    they become `_`.
+    """
+    safe = "".join("_" if character in '/\\"\r\n' or ord(character) < 32 else character for character in filename)
+    return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(safe, safe='')}"
 
 
 class UploadView(StaffRequiredMixin, TemplateView):
@@ -228,7 +311,12 @@ class UploadView(StaffRequiredMixin, TemplateView):
                 self.get_context_data(problems=summarise_problems(problems), problem_count=len(problems))
             )
         token = uuid.uuid4().hex
-        request.session[SESSION_KEY] = {"token": token, "year": year, "changes": [c.as_dict() for c in result.changes]}
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "year": year,
+            "changes": [c.as_dict() for c in result.changes],
+            "unchanged": result.unchanged,
+        }
         return self.render_to_response(
             self.get_context_data(
                 preview=result, token=token, year=year, year_label=format_year(year), changes=result.changes
@@ -237,16 +325,35 @@ class UploadView(StaffRequiredMixin, TemplateView):
 
 
 class ConfirmUploadView(StaffRequiredMixin, View):
-    """Save every previewed change in one transaction."""
+    """Save every previewed change in one transaction; a change with warnings only when its
+    「確認しました」 box is ticked (otherwise nothing is saved and the preview is shown again)."""
 
     def post(self, request):
         stored = request.session.get(SESSION_KEY)
         if not stored or stored.get("token") != request.POST.get("token"):
             messages.error(request, _("The preview has expired. Upload the workbook again."))
             return redirect("entry:upload")
-        changes = [Change.from_dict(data) for data in stored["changes"]]
+        ticked = set(request.POST.getlist("confirm"))
+        changes = [
+            change.confirmed() if change.warnings and change.key in ticked else change
+            for change in (Change.from_dict(data) for data in stored["changes"])
+        ]
         try:
             count = apply(request.user, changes)
+        except UnconfirmedWarnings as error:
+            messages.error(request, str(error))
+            return TemplateResponse(
+                request,
+                UploadView.template_name,
+                {
+                    "preview": Preview(changes=changes, unchanged=stored.get("unchanged", 0)),
+                    "token": stored["token"],
+                    "year": stored["year"],
+                    "year_label": format_year(stored["year"]),
+                    "changes": changes,
+                    "unconfirmed": {change.key for change in error.changes},
+                },
+            )
         except ConcurrentChange as error:
             messages.error(request, str(error))
             return redirect("entry:upload")

@@ -31,7 +31,7 @@ INPUT_SUFFIX = "実績値（入力）"
 FIXED = ["KPI番号", "計画", "KPIコード", "指標名", "単位", "担当課", "基準値"]
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
-PAST_YEARS = 5
+PAST_YEARS = 3  # the last three years' actuals beside the input
 ID = re.compile(r"[0-9]{1,18}")  # a KPI number or version: ASCII digits a database integer holds
 
 
@@ -62,7 +62,7 @@ def write_entry_workbook(rows, year: int, *, title: str) -> bytes:
         sheet.append(
             [
                 row.kpi.id,
-                row.plan_title,
+                f"{row.plan_title}（{row.also_in}にも反映）" if row.also_in else row.plan_title,
                 row.kpi.code,
                 row.kpi.name,
                 row.kpi.unit,

@@ -14,7 +14,10 @@ from plans.models import Actual, Goal, Kpi, KpiYearProgress, OfficialRating, Pro
 from plans.params import id_param
 from plans.presentation import format_number
 from plans.selectors.progress import kpi_values, progress_from_row, unstored_progress
-from plans.services.actuals import STATUS_LABELS, default_entry_year, read_value, year_outside_plan
+from plans.services.actuals import STATUS_LABELS, default_entry_year, year_outside_plan
+from plans.services.entry_checks import check_kpi_entry
+from plans.services.review import locked_year_problem
+from plans.services.versions import fill_search_text
 from plans.validation import text_problem
 
 
@@ -121,9 +124,14 @@ class KpiAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
                 "yearly_targets",
                 "actuals",
                 "official_ratings",
+                selectors.target_revisions(),
                 Prefetch("progress", queryset=stored, to_attr="stored_year"),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        fill_search_text([obj])  # a created or renamed KPI is found by the public search
 
     def _progress(self, obj):
         """The KPI's stored standing in the entry year (no rule runs on a request)."""
@@ -156,7 +164,9 @@ class KpiAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
 
 
 class ActualAdminForm(forms.ModelForm):
-    """Refuses a save when someone else saved the same actual after this form was opened."""
+    """Refuses a save when someone else saved the same actual after this form was opened, when
+    its year is locked (published and not reopened), and when the value fails the entry check
+    every door uses (``check_entry``: `781,000人` for a 千人 KPI is saved as 781千人)."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -183,24 +193,26 @@ class ActualAdminForm(forms.ModelForm):
         kpi, year = cleaned.get("kpi"), cleaned.get("year")
         if kpi is not None and year is not None and (problem := year_outside_plan(kpi, year)):
             raise forms.ValidationError({"year": problem})
+        if kpi is not None and year is not None and (problem := locked_year_problem(kpi.plan_id, year)):
+            self.add_error("year", problem)  # the other fields' problems are still said
         if problem := text_problem(cleaned.get("note") or "", limit=settings.NOTE_MAX_CHARS):
             raise forms.ValidationError({"note": problem})  # the entry page's rule for a note
         status = cleaned.get("status")
         status = "" if status in (None, ActualStatus.MEASURED, ActualStatus.BLANK) else status
-        try:
-            self.parsed = read_value(cleaned.get("raw", ""), status)
-        except ValueError as error:
-            raise forms.ValidationError({"raw": str(error)}) from error
+        if kpi is None or year is None or self.errors:
+            return cleaned  # the errors found so far say what to correct
+        self.checked = check_kpi_entry(kpi, year, cleaned.get("raw", ""), status=status)
+        if self.checked.errors:
+            raise forms.ValidationError({"raw": self.checked.errors})
         return cleaned
 
     def save(self, commit=True):
         actual = super().save(commit=False)
-        actual.value, actual.status = (
-            self.parsed.value,
-            self.parsed.status if self.parsed.raw or self.parsed.status != ActualStatus.BLANK else ActualStatus.BLANK,
-        )
-        actual.is_preliminary, actual.survey_year = self.parsed.preliminary, self.parsed.survey_year
-        actual.cumulative_to_year = self.parsed.cumulative_to_year
+        checked, parsed = self.checked, self.checked.parsed
+        actual.raw, actual.value = checked.raw, checked.value  # in the KPI's unit
+        actual.status = checked.status if checked.raw or checked.status != ActualStatus.BLANK else ActualStatus.BLANK
+        actual.is_preliminary, actual.survey_year = parsed.preliminary, parsed.survey_year
+        actual.cumulative_to_year = parsed.cumulative_to_year
         if actual.pk:
             actual.version += 1
         if commit:

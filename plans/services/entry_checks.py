@@ -12,9 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from plans.choices import SuccessorLink
 from plans.models import Actual
 from plans.rules.entry_checks import EntryCheck, check_entry, number_text, split_unit  # noqa: F401
-from plans.rules.notation import format_year
+from plans.rules.notation import format_era_year
+
+CONTINUED = SuccessorLink.CONTINUED
 
 
 @dataclass(frozen=True)
@@ -26,19 +29,26 @@ class PreviousValue:
 
     def label(self, year: int) -> str:
         """How a message names it: 前年度, or its year when an earlier one (`R3年度`)."""
-        return "前年度" if self.year == year - 1 else format_year(self.year)
+        return "前年度" if self.year == year - 1 else format_era_year(self.year)
 
 
-def previous_values(kpi_ids: Iterable[int], year: int) -> dict[int, PreviousValue]:
-    """Each KPI's latest official value before ``year`` (one query; KPIs without one are left out)."""
+def previous_values(kpis: Iterable, year: int) -> dict[int, PreviousValue]:
+    """Each KPI's latest official value before ``year`` (one query; KPIs without one are left out).
+
+    A KPI continued from an earlier plan (``predecessor_link`` continued) carries that plan's
+    values: its own first year has the earlier KPI's last value before it.
+    """
+    kpis = list(kpis)
+    earlier = {kpi.predecessor_id: kpi.pk for kpi in kpis if kpi.predecessor_id and kpi.predecessor_link == CONTINUED}
     found: dict[int, PreviousValue] = {}
     rows = (
-        Actual.objects.filter(kpi_id__in=set(kpi_ids), year__lt=year, value__isnull=False)
-        .order_by("kpi_id", "-year")
+        Actual.objects.filter(kpi_id__in={kpi.pk for kpi in kpis} | set(earlier), year__lt=year, value__isnull=False)
+        .order_by("-year")
         .values_list("kpi_id", "year", "value")
     )
     for kpi_id, actual_year, value in rows:
-        found.setdefault(kpi_id, PreviousValue(actual_year, value))
+        for owner in {kpi_id, earlier.get(kpi_id)} - {None}:
+            found.setdefault(owner, PreviousValue(actual_year, value))
     return found
 
 

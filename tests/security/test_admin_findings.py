@@ -5,7 +5,7 @@ import bumps versions (finding 6), and municipalities and departments are the lo
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from plans.models import Actual, Department, Kpi, Municipality, Plan, Project, ProjectReview
+from plans.models import Actual, Department, Kpi, Municipality, Plan, Project, ProjectReview, PublishedYear
 from plans.rules.notation import parse_year
 from tests.logins import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 from workbooks.plan_export import plan_rows
@@ -19,6 +19,7 @@ REFUSED = (302, 403, 404)
 def ogori_actual(seed):
     """An unpublished-looking actual of 小郡市 with a note only its staff may read."""
     actual = Actual.objects.filter(kpi__plan__slug="ogori-strategy-2", kpi__department__name="商工観光課").first()
+    PublishedYear.objects.filter(plan=actual.kpi.plan, year=actual.year).delete()  # a published year is locked
     actual.note = "未公表の内部メモ"
     actual.version += 1
     actual.save()

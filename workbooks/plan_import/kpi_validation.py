@@ -9,6 +9,7 @@ from __future__ import annotations
 from plans.choices import ActualStatus
 from plans.rules import notation
 from plans.rules.tallies import parse_printed_tally
+from plans.services.entry_checks import check_entry
 from workbooks import schema
 from workbooks.plan_import.checks import UNIT_MAX_CHARS, Checker, ParsedPlan
 
@@ -177,16 +178,34 @@ def actuals(check: Checker, parsed: ParsedPlan, rows: list[dict]) -> None:
             status = status_word
         elif actual.value is None and status_word == ActualStatus.MEASURED:
             check.fail(sheet, row, "status", "測定済なのに値がありません。")
+        value, raw = actual.value, actual.raw
+        if kpi and actual.value is not None:
+            value, raw = _in_kpi_unit(check, sheet, row, kpi, actual)
         if kpi and year and check.unique(sheet, row, "year", set(parsed.actuals), (kpi["code"], year)):
             parsed.actuals[(kpi["code"], year)] = {
-                "value": actual.value,
-                "raw": actual.raw,
+                "value": value,
+                "raw": raw,
                 "status": status,
                 "is_preliminary": actual.preliminary,
                 "survey_year": actual.survey_year,
                 "cumulative_to_year": actual.cumulative_to_year,
                 "note": row.get("note", ""),
             }
+
+
+def _in_kpi_unit(check: Checker, sheet: schema.Sheet, row: dict, kpi: dict, actual: notation.ParsedValue):
+    """An actual read in its KPI's unit by the entry check every door uses (``check_entry``):
+    `781,000人` for a 千人 KPI is 781千人, not 781,000千人; a unit of another kind is refused.
+
+    A printed plan may itself write one year in another unit (小郡's `18,305件` among years in 人):
+    a transcription keeps it as printed when its note says why.
+    """
+    result = check_entry(actual.raw, kpi["unit"])
+    if result.errors and (row.get("note") or "").strip():
+        return actual.value, actual.raw
+    for error in result.errors:
+        check.fail(sheet, row, "value", f"{error} 印刷どおりに残す場合は備考に理由を書いてください。")
+    return result.value, result.raw
 
 
 def ratings(check: Checker, parsed: ParsedPlan, rows: list[dict]) -> None:
