@@ -51,7 +51,12 @@ def test_publishing_a_year_makes_its_actuals_public_and_withdrawing_hides_them(c
     kpi_url = "/plans/ogori-strategy-2/kpis/2(1)-1/"
     assert "433件" not in client.get(kpi_url).content.decode()
     client.force_login(planner)
-    response = client.post(URL, {"plan": "ogori-strategy-2", "year": 2024, "action": "publish"}, follow=True)
+    # R6 has 1 of 31 KPIs: publishing it needs the confirmation of the gaps
+    refused = client.post(URL, {"plan": "ogori-strategy-2", "year": 2024, "action": "publish"})
+    assert "このまま公表する" in refused.content.decode()
+    assert not PublishedYear.objects.filter(plan__slug="ogori-strategy-2", year=2024).exists()
+    data = {"plan": "ogori-strategy-2", "year": 2024, "action": "publish", "gaps_confirmed": "on"}
+    response = client.post(URL, data, follow=True)
     assert "R6年度 (2024)の実績値を公表しました" in response.content.decode()
     published = PublishedYear.objects.get(plan__slug="ogori-strategy-2", year=2024)
     assert published.published_by == planner
