@@ -16,7 +16,14 @@ from plans.choices import ReviewState
 from plans.models import Plan, PublishedYear, ReportedActual
 from plans.rules.notation import parse_year
 from plans.services.actuals import Submission, entry_rows, preview
-from tests.factories import ActualFactory, DepartmentFactory, KpiFactory, MunicipalityFactory, PlanFactory
+from tests.factories import (
+    ActualFactory,
+    DepartmentFactory,
+    KpiFactory,
+    MunicipalityFactory,
+    PlanFactory,
+    plan_with_kpis,
+)
 from tests.logins import DEPARTMENT_STAFF, PLANNER, make_staff
 from workbooks.entry_workbook import INPUT_SUFFIX, SHEET
 from workbooks.plan_import import validate_plan_rows
@@ -345,3 +352,20 @@ def test_planners_pick_the_year_on_the_entry_home_and_get_any_year_of_a_plan(cli
     response = client.get(f"/staff/entry/plans/{plan.slug}/2021/workbook.xlsx")
     assert response.status_code == 200
     assert quote("久留米市_第2期 総合戦略_R3年度.xlsx") in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_the_entry_page_and_its_preview_answer_in_a_bounded_number_of_queries(
+    client, count, django_assert_max_num_queries
+):
+    plan = plan_with_kpis(count, slug=f"many-{count}", department="統計課", years=(2020, 2021, 2022))
+    user = make_staff(f"many-{count}", DEPARTMENT_STAFF, municipality=plan.municipality.name, departments=["統計課"])
+    client.force_login(user)
+    department = plan.kpis.first().department
+    with django_assert_max_num_queries(25):
+        page = client.get(f"/staff/entry/departments/{department.pk}/{YEAR}/").content.decode()
+    assert page.count('class="entry-row') == count
+    submissions = [Submission(kpi_id=kpi.pk, year=YEAR, text="125人") for kpi in plan.kpis.all()]
+    with django_assert_max_num_queries(12):
+        result = preview(user, submissions)
+    assert len(result.changes) == count and all(change.warnings == () for change in result.changes)
