@@ -33,6 +33,7 @@ from plans.models import (
 )
 from plans.rules import municipalities, notation
 from plans.services import progress
+from plans.services.versions import fill_search_text
 from workbooks.plan_import.checks import ParsedPlan
 
 
@@ -107,6 +108,8 @@ def save_plan(parsed: ParsedPlan, *, user=None) -> ImportResult:
         towns = {}
         for name in sorted(parsed.municipality_names):
             defaults = municipalities.known(name)
+            if defaults.get("code"):  # the home page lists municipalities by prefecture
+                defaults["prefecture_code"] = defaults["code"][:2]
             town, _created = Municipality.objects.get_or_create(name=name, defaults=defaults)
             towns[name] = town
         lead = towns[parsed.plan["municipality"]]
@@ -246,7 +249,9 @@ def _save_kpis(parsed: ParsedPlan, plan: Plan, structure: dict, departments: dic
         values["predecessor_id"] = predecessors[fields["predecessor"]].pk if fields["predecessor"] else None
         wanted_kpis[code] = values
     _sync(Kpi, _index(plan.kpis.all(), "code"), wanted_kpis, result, user)
-    return _index(plan.kpis.all(), "code")
+    kpis = _index(plan.kpis.all(), "code")
+    fill_search_text(kpis.values())  # created and renamed KPIs are found by the public search
+    return kpis
 
 
 def _save_yearly_rows(parsed: ParsedPlan, plan: Plan, kpis: dict, result: ImportResult, user) -> None:
