@@ -13,15 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max
-
 from plans.choices import TallyScope
 from plans.models import KpiYearProgress, Plan, ProgressTally, ProgressView
 from plans.rules import rating
 from plans.rules.progress import KpiProgress, KpiValues, YearRow
 from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import Tally, tally
+from plans.rules.years import format_era_year, format_year
 from plans.selectors.progress import StoredYear
+from plans.selectors.review import DataDate, data_dates
 
 # --- one KPI, from its stored progress ---------------------------------------------------------
 
@@ -159,6 +159,56 @@ def combined_tally(tallies: Iterable[Tally]) -> Tally:
     return total
 
 
+# --- the data's date: データ時点 and 最終更新 ------------------------------------------------------
+
+
+def is_complete(covered: int, total: int) -> bool:
+    """A published year is complete enough to open a page on when at most one KPI in ten lacks an
+    official value or status (a survey published late must not hide a whole year), never when
+    more are missing (R6 with 4 of 31 entered is not)."""
+    return total > 0 and total - covered <= total // 10
+
+
+@dataclass(frozen=True)
+class DataAsOf:
+    """What a public page says about its data: the year shown (データ時点), when the published data
+    last changed (最終更新), how much of a year is missing, and the years reopened with why."""
+
+    year: int | None
+    changed_at: object  # datetime | None
+    notices: tuple[str, ...]  # 「R6年度は31件中4件のみ公表」…
+    reopened: tuple[str, ...]  # 「R6年度の数値は修正のため再公開準備中です：理由…」
+
+    @property
+    def year_label(self) -> str:
+        return format_year(self.year) if self.year is not None else ""
+
+
+def data_as_of(date: DataDate, years: Sequence[int], requested: int | None = None) -> DataAsOf:
+    """The year a page shows and what it says about it (pure).
+
+    ``years`` are the published years with a measured actual. A page opens on the latest of them
+    whose data is complete (``is_complete``), else on the latest; ``requested`` (a ``?year=``
+    already checked) wins. A later or shown year that is incomplete is said so in numbers.
+    """
+    coverage = date.coverage
+    if requested is not None:
+        year = requested
+    else:
+        complete = [y for y in years if y in coverage and is_complete(coverage[y].with_value, coverage[y].total)]
+        year = complete[-1] if complete else (years[-1] if years else None)
+    notices = []
+    for later in [y for y in years if year is not None and y >= year]:
+        item = coverage.get(later)
+        if item is not None and item.missing > 0 and not is_complete(item.with_value, item.total):
+            text = f"{format_era_year(later)}は{item.total}件中{item.with_value}件のみ公表"
+            if later != year:
+                text += f"のため、{format_era_year(year)}を表示しています"
+            notices.append(text + "。")
+    reopened = tuple(f"{format_era_year(y)}の数値は修正のため再公開準備中です：{reason}" for y, reason in date.reopened)
+    return DataAsOf(year=year, changed_at=date.changed_at, notices=tuple(notices), reopened=reopened)
+
+
 # --- plans on the home page -----------------------------------------------------------------
 
 
@@ -170,16 +220,19 @@ class PlanHealth:
     year: int
     has_data: bool
     tally: Tally
+    as_of: DataAsOf | None = None  # public only: データ時点 and 最終更新
 
 
 def plans_overview(*, public: bool = True) -> list[PlanHealth]:
     """Every plan with its health, for the home page, from the stored progress (no rule runs).
 
-    A plan opens on its latest year with a measured actual (published, with ``public``), else
-    the year it reports on, else its first year; its tally there is the stored plan tally.
+    A plan opens on its latest year with a measured actual (published, with ``public``: the
+    latest complete one, see ``data_as_of``), else the year it reports on, else its first year;
+    its tally there is the stored plan tally.
 
     Queries (fixed, whatever the number of plans and KPIs): plans with their municipality, their
-    partners, each plan's latest year with a measured actual, the stored plan tallies.
+    partners, each plan's years with a measured actual, the stored plan tallies, and in public
+    the data's dates (``data_dates``: four).
     """
     view = ProgressView.PUBLIC if public else ProgressView.STAFF
     plans = list(
@@ -187,13 +240,15 @@ def plans_overview(*, public: bool = True) -> list[PlanHealth]:
         .prefetch_related("partners")
         .order_by("municipality__code", "first_year", "slug")
     )
-    latest = dict(
+    measured: dict[int, list[int]] = {}
+    for plan_id, year in (
         KpiYearProgress.objects.filter(view=view, actual__isnull=False)
-        .order_by()
-        .values("plan_id")
-        .annotate(latest=Max("year"))
-        .values_list("plan_id", "latest")
-    )
+        .order_by("plan_id", "year")
+        .values_list("plan_id", "year")
+        .distinct()
+    ):
+        measured.setdefault(plan_id, []).append(year)
+    dates = data_dates(plans) if public else {}
     stored = {
         (row.plan_id, row.year): row
         for row in ProgressTally.objects.filter(view=view, scope=TallyScope.PLAN).only(
@@ -202,10 +257,13 @@ def plans_overview(*, public: bool = True) -> list[PlanHealth]:
     }
     overviews = []
     for plan in plans:
-        year = latest.get(plan.pk) or plan.report_year or plan.first_year
+        years = measured.get(plan.pk, [])
+        as_of = data_as_of(dates[plan.pk], years) if public else None
+        latest = as_of.year if as_of is not None else (years[-1] if years else None)
+        year = latest or plan.report_year or plan.first_year
         row = stored.get((plan.pk, year))
         plan_tally = Tally(row.kpi_count, row.marks, row.outlooks) if row else Tally()
-        overviews.append(PlanHealth(plan=plan, year=year, has_data=plan.pk in latest, tally=plan_tally))
+        overviews.append(PlanHealth(plan=plan, year=year, has_data=bool(years), tally=plan_tally, as_of=as_of))
     return overviews
 
 

@@ -20,6 +20,7 @@ from plans.models import Goal, Kpi, Package, Plan
 from plans.rules import rating
 from plans.rules.notation import format_year
 from plans.selectors.progress import kpi_values, plan_progress, plan_scale, plan_tallies, stored_series
+from plans.selectors.review import data_dates
 from public import downloads, legend, opendata
 from public.pages import (
     PublicPageMixin,
@@ -34,6 +35,7 @@ from public.pages import (
 from public.search import MAX_QUERY_LENGTH, search_goals, search_kpis
 from public.summary import (
     combined_tally,
+    data_as_of,
     kpi_card,
     municipality_groups,
     ordered_counts,
@@ -42,6 +44,19 @@ from public.summary import (
     summarize_stored,
     tally_of_cards,
 )
+
+
+def page_as_of(request, plan, years: list[int], year: int | None):
+    """The year a plan or goal page shows (the latest complete published year unless ``?year=``
+    asks for another) and what it says about its data (データ時点, 最終更新)."""
+    return data_as_of(data_dates([plan])[plan.pk], years, requested=year if "year" in request.GET else None)
+
+
+def kpi_as_of(plan):
+    """A KPI page shows every published year: its データ時点 is the latest of them with data."""
+    date = data_dates([plan])[plan.pk]
+    years = [year for year, item in date.coverage.items() if item.with_value]
+    return data_as_of(date, years, requested=years[-1] if years else None)
 
 
 class PlanListView(PublicPageMixin, TemplateView):
@@ -76,7 +91,8 @@ class PlanDetailView(PublicPageMixin, TemplateView):
             Plan.objects.select_related("municipality").prefetch_related("partners"), slug=kwargs["slug"]
         )
         years, year = shown_year(self.request, plan.pk)
-        progress = plan_progress(plan.pk, year, public=True)
+        as_of = page_as_of(self.request, plan, years, year)
+        progress = plan_progress(plan.pk, as_of.year, public=True)
         tallies = plan_tallies(plan.pk, public=True, progress=progress)
         goals = [
             {
@@ -132,6 +148,7 @@ class PlanDetailView(PublicPageMixin, TemplateView):
             **super().get_context_data(**kwargs),
             **self.page_meta(title=plan.title, description=description, breadcrumbs=breadcrumbs((plan.title, None))),
             "plan": plan,
+            "as_of": as_of,
             "tallies": tallies,
             "years": years,
             "has_data": has_data,
@@ -151,7 +168,8 @@ class GoalDetailView(PublicPageMixin, TemplateView):
         )
         plan = goal.plan
         years, year = shown_year(self.request, plan.pk)
-        progress = plan_progress(plan.pk, year, public=True)
+        as_of = page_as_of(self.request, plan, years, year)
+        progress = plan_progress(plan.pk, as_of.year, public=True)
         items = [item for item in progress.kpis if item.kpi.goal_number == goal.number]
         latest = selectors.latest_stored_actuals(plan.pk, year=progress.year, public=True)
         cards = [kpi_card(item, latest.get(item.kpi.id)) for item in items]
@@ -179,6 +197,7 @@ class GoalDetailView(PublicPageMixin, TemplateView):
                 breadcrumbs=breadcrumbs(plan_crumb(plan), (title, None)),
             ),
             "plan": plan,
+            "as_of": as_of,
             "goal": goal,
             "goal_title": title,
             "progress": progress,
@@ -239,6 +258,7 @@ class KpiDetailView(PublicPageMixin, TemplateView):
                 title=f"{kpi.name} | {plan.title}", description=description, breadcrumbs=breadcrumbs(*crumbs)
             ),
             "plan": plan,
+            "as_of": kpi_as_of(plan),
             "kpi": kpi,
             "values": values,
             "goal": goal,
