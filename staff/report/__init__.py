@@ -1,15 +1,18 @@
 """The annual evaluation report: its data built once (``data``), then one formatter per format.
 
-``data.evaluation_report`` loads the plan's report in a fixed number of queries; the HTML page
+``data.evaluation_report`` loads the plan's report in a fixed number of queries (the official
+rating printed for the report year picked by ``official``); the HTML page
 (``staff.dashboards.ReportView``), the Excel workbook (``xlsx``) and the PDF (``pdf``) only format
 it. The names other modules use are re-exported here (``from staff import report``).
 """
 
 from staff.report.data import (
+    CommitteeNote,
     DirectionReport,
     EvaluationReport,
     GoalReport,
     ProjectEntry,
+    RateBar,
     ReportYear,
     ReviewPoint,
     TargetReport,
@@ -19,6 +22,7 @@ from staff.report.data import (
     review_point,
     target_rows,
 )
+from staff.report.official import PrintedRating, printed_outlooks, rated_year, rating_for_year
 from staff.report.pdf import report_pdf, static_file_for, static_url_fetcher
 from staff.report.succession import (
     STATUS_LABELS,
@@ -35,11 +39,14 @@ from staff.report.xlsx import report_workbook
 
 __all__ = [
     "STATUS_LABELS",
+    "CommitteeNote",
     "DirectionReport",
     "EvaluationReport",
     "GoalReport",
     "PreviousKpi",
+    "PrintedRating",
     "ProjectEntry",
+    "RateBar",
     "ReportYear",
     "ReviewPoint",
     "SuccessionRow",
@@ -50,6 +57,9 @@ __all__ = [
     "build_report",
     "evaluation_report",
     "legend_lines",
+    "printed_outlooks",
+    "rated_year",
+    "rating_for_year",
     "report_pdf",
     "report_workbook",
     "review_point",
