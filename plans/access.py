@@ -77,7 +77,7 @@ def ensure_roles(**_kwargs) -> None:
     """Create the role groups with their permissions (idempotent; a post_migrate receiver)."""
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
-        wanted = Q()
+        wanted = Q(pk__in=[])  # not Q(): a role without permissions must get none, not all
         for name in codenames:
             app_label, codename = name.split(".")
             wanted |= Q(content_type__app_label=app_label, codename=codename)

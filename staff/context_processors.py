@@ -17,6 +17,7 @@ def staff_navigation(request) -> dict:
             "planner": access.PLANNER in found,
             "administrator": access.ADMINISTRATOR in found,
             "department": access.DEPARTMENT_STAFF in found,
+            "committee": access.COMMITTEE_MEMBER in found,
         }
 
     return {"staff_nav": SimpleLazyObject(roles)}

@@ -34,6 +34,7 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from plans.access import COMMITTEE_MEMBER
 from plans.models import Actual, Department, Kpi, Municipality, Plan, ProjectReview, PublishedYear, StaffProfile
 from tests.logins import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 from tests.security.urlwalk import CannotFill, build, endpoints
@@ -71,6 +72,8 @@ RULES: list[tuple[str, str]] = [
     ("entry:upload", ANY_LOGIN),
     ("entry:upload-confirm", ANY_LOGIN),
     ("entry:*", OBJECT),
+    ("committee:index", ANY_LOGIN),
+    ("committee:*", OBJECT),
     ("review:queue", ANY_LOGIN),
     ("review:decide", ANY_LOGIN),
     ("review:*", OBJECT),
@@ -260,6 +263,13 @@ def post_data(target: Target) -> dict:
         "new_password2": "a-strong-password-123",
         "token": "x",
         "language": "en",
+        "text": "乗っ取り",  # a committee comment or an evaluation
+        "goal-1-text": "乗っ取り",
+        "field": "target",  # a target revision
+        "new_text": "1人",
+        "effective_from_year": str(UNPUBLISHED_YEAR),
+        "revised_on": "2024-04-01",
+        "reason": "乗っ取り",
         "post": "yes",  # the admin's delete confirmation
         "_change_history": "1",
         "_objects": {label: obj.pk for label, obj in target.admin_objects.items()},
@@ -286,6 +296,7 @@ def outsiders(target) -> dict:
         "department staff of another municipality": make_staff("ukiha-dept", DEPARTMENT_STAFF, "うきは市", ukiha),
         "planner of another municipality": make_staff("ukiha-planner", PLANNER, "うきは市"),
         "administrator of another municipality": make_staff("ukiha-admin", ADMINISTRATOR, "うきは市"),
+        "committee member of another municipality": make_staff("ukiha-committee", COMMITTEE_MEMBER, "うきは市"),
     }
 
 
@@ -379,6 +390,48 @@ def test_every_url_refuses_every_role_it_is_not_for(target, outsiders, capsys):
     assert failures == []
     assert before == after, "a request as an outsider changed the database"
     assert walked == len(endpoints())
+
+
+# What a committee member (外部委員) of 小郡市 may open on 小郡's plans: read-only pages (a KPI's
+# history of actuals among them), and the committee's comments (a write of its own, tested in
+# tests/staff/test_committee.py).
+COMMITTEE_READS = ("dashboard:*", "committee:plan-year", "committee:kpi-revisions", "entry:kpi-history")
+COMMITTEE_WRITES = ("committee:comment",)
+
+
+def test_a_committee_member_of_the_plan_reads_and_changes_nothing(target):
+    """小郡's own committee member walks every URL that names 小郡's objects: it reads the
+    dashboards and the committee pages, and is refused everything else (entry, review, calls,
+    publication, the admin, accounts); no request of it changes the database."""
+    member = make_staff("ogori-committee", COMMITTEE_MEMBER)
+    data = post_data(target)
+    failures, read = [], []
+    before = database_checksum()
+    for endpoint in endpoints():
+        rule = rule_for(endpoint.key)
+        if rule in (None, PUBLIC) or any(fnmatch.fnmatchcase(endpoint.key, key) for key in COMMITTEE_WRITES):
+            continue  # unruled URLs fail the walk above
+        try:
+            path, _positional = fill(endpoint, target)
+        except CannotFill:
+            continue
+        reads = any(fnmatch.fnmatchcase(endpoint.key, pattern) for pattern in COMMITTEE_READS)
+        for method in ("get", "post"):
+            cache.clear()
+            client = Client()
+            client.force_login(member)
+            response = client.get(path) if method == "get" else client.post(path, data_for(endpoint, data))
+            where = f"{method.upper()} {path} ({endpoint.key}): {response.status_code}"
+            if response.status_code >= 500:
+                failures.append(f"{where} is a server error")
+            elif reads and method == "get":
+                if response.status_code == 200:
+                    read.append(endpoint.key)
+            elif rule == OBJECT and not is_refusal(response, client):
+                failures.append(f"{where} is not refused")
+    assert failures == []
+    assert {"dashboard:plan", "dashboard:kpi", "committee:plan-year", "committee:kpi-revisions"} <= set(read)
+    assert database_checksum() == before, "a request of a committee member changed the database"
 
 
 def test_the_walk_fails_on_a_url_it_has_no_rule_for():
