@@ -20,7 +20,7 @@ from pydantic import Field
 from plans.models import Plan
 from public import opendata
 from public.caching import public_cache
-from public.search import MAX_QUERY_LENGTH, search_goals, search_kpis
+from public.search import MAX_QUERY_LENGTH, PER_PAGE, search_goals, search_kpis
 from workbooks.plan_export import json_number
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
@@ -222,7 +222,11 @@ class GoalResult(Schema):
 
 class SearchResults(Schema):
     query: str
-    results: list[SearchResult]
+    count: int = Field(description="KPIs found in all")
+    page: int = Field(description="This page's number, from 1")
+    pages: int = Field(description="Pages in all")
+    per_page: int = Field(description="KPIs per page")
+    results: list[SearchResult] = Field(description="This page's KPIs, names that start with the query first")
     goals: list[GoalResult] = Field(description="Goals whose title contains every word of the query")
 
 
@@ -282,12 +286,18 @@ def find_kpis(
         description="A part of a KPI name; full-width and half-width forms match alike",
         example="子育て",
     ),
+    page: int = Query(1, ge=1, le=100_000, description="The page of results, from 1 (past the last: the last)"),
 ):
-    """KPIs of every plan whose name contains every word of `q` (after NFKC normalisation), each with
-    its stored mark and outlook in its plan's latest published year and its latest published actual;
-    and the goals whose title contains them."""
+    """KPIs of every plan whose name contains every word of `q` (after NFKC normalisation), a page
+    of `per_page` at a time, each with its stored mark and outlook in its plan's latest published
+    year and its latest published actual; and the goals whose title contains them (at most 50)."""
+    found = search_kpis(q, page)
     return {
         "query": q,
+        "count": found.page.paginator.count,
+        "page": found.page.number,
+        "pages": found.page.paginator.num_pages,
+        "per_page": PER_PAGE,
         "results": [
             {
                 "plan": hit.entry.plan_slug,
@@ -299,7 +309,7 @@ def find_kpis(
                 "url": reverse("plans:kpi-detail", kwargs={"slug": hit.entry.plan_slug, "code": hit.entry.code}),
                 **_standing(hit.standing),
             }
-            for hit in search_kpis(q)
+            for hit in found.hits
         ],
         "goals": [
             {

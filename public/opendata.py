@@ -17,18 +17,17 @@ The CSV follows the national rules for machine-readable government data
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.functional import lazy
 
-from plans import models, selectors
+from plans import selectors
 from plans.choices import ActualStatus, Mark
 from plans.models import Actual, Goal, Kpi, Plan, PolicyDirection, Project, PublishedYear
 from plans.presentation import format_rate
@@ -268,11 +267,47 @@ def public_document(slug: str) -> dict:
 
 
 def plan_catalogue() -> list[dict]:
-    """Every plan with the counts of its document (published actuals only), in one query.
+    """Every plan with the counts of its document (published actuals only): two queries at most.
 
-    Each count is a correlated subquery, so the number of plans does not change the number of
-    queries and joins do not multiply the counts.
+    The counts of a plan change only with its data version (every write that moves its public
+    data bumps it), so each plan's counts are kept in the shared cache under its version and only
+    the plans whose version moved since are counted again, in one query (a correlated subquery per
+    kind of row: the number of plans does not change the number of queries and joins do not
+    multiply the counts). At national scale the catalogue then counts one plan after a
+    publication, not the actuals of the nation.
     """
+    plans = list(
+        Plan.objects.select_related("municipality")
+        .only("slug", "title", "first_year", "last_year", "data_version", "municipality__name")
+        .order_by("municipality__code", "first_year", "slug")
+    )
+    keys = {plan.pk: f"opendata:counts:{plan.pk}:{plan.data_version}" for plan in plans}
+    known = cache.get_many(list(keys.values()))
+    missing = [plan_id for plan_id, key in keys.items() if key not in known]
+    if missing:
+        counted = {plan_id: counts for plan_id, counts in plan_counts(missing if len(missing) < len(plans) else None)}
+        fresh = {keys[plan_id]: counted.get(plan_id, dict.fromkeys(COUNT_KINDS, 0)) for plan_id in missing}
+        cache.set_many(fresh, CATALOGUE_COUNTS_SECONDS)
+        known.update(fresh)
+    return [
+        {
+            "slug": plan.slug,
+            "title": plan.title,
+            "municipality": plan.municipality.name,
+            "first_year": plan.first_year,
+            "last_year": plan.last_year,
+            "counts": known[keys[plan.pk]],
+        }
+        for plan in plans
+    ]
+
+
+COUNT_KINDS = ("goals", "directions", "projects", "kpis", "actuals")
+CATALOGUE_COUNTS_SECONDS = 7 * 24 * 3600  # keyed by the plan's version: never stale, only evicted
+
+
+def plan_counts(plan_ids: list[int] | None) -> list[tuple[int, dict]]:
+    """The counts of these plans' documents (every plan with None), in one query."""
 
     def count(queryset, plan_field: str):
         grouped = queryset.filter(**{plan_field: OuterRef("pk")}).order_by().values(plan_field)
@@ -281,73 +316,13 @@ def plan_catalogue() -> list[dict]:
         )
 
     published = PublishedYear.objects.filter(plan_id=OuterRef("kpi__plan_id"), year=OuterRef("year"))
-    plans = (
-        Plan.objects.select_related("municipality")
-        .annotate(
-            n_goals=count(Goal.objects.all(), "plan"),
-            n_directions=count(PolicyDirection.objects.all(), "plan"),
-            n_projects=count(Project.objects.all(), "plan"),
-            n_kpis=count(Kpi.objects.all(), "plan"),
-            n_actuals=count(Actual.objects.filter(status=ActualStatus.MEASURED).filter(Exists(published)), "kpi__plan"),
-        )
-        .order_by("municipality__code", "first_year", "slug")
+    plans = Plan.objects.all() if plan_ids is None else Plan.objects.filter(pk__in=plan_ids)
+    rows = plans.order_by().values_list(
+        "pk",
+        count(Goal.objects.all(), "plan"),
+        count(PolicyDirection.objects.all(), "plan"),
+        count(Project.objects.all(), "plan"),
+        count(Kpi.objects.all(), "plan"),
+        count(Actual.objects.filter(status=ActualStatus.MEASURED).filter(Exists(published)), "kpi__plan"),
     )
-    return [
-        {
-            "slug": plan.slug,
-            "title": plan.title,
-            "municipality": plan.municipality.name,
-            "first_year": plan.first_year,
-            "last_year": plan.last_year,
-            "counts": {
-                "goals": plan.n_goals,
-                "directions": plan.n_directions,
-                "projects": plan.n_projects,
-                "kpis": plan.n_kpis,
-                "actuals": plan.n_actuals,
-            },
-        }
-        for plan in plans
-    ]
-
-
-def public_data_version() -> str:
-    """A short fingerprint of the data behind the public pages, in one query.
-
-    It changes when rows are added or deleted anywhere in a plan, when KPIs, yearly targets,
-    actuals, official ratings or project reviews are edited (each edit leaves a history row;
-    actuals also carry their update time) and when a year is published or withdrawn, so cached
-    open data never outlives those changes. Plans, goals, directions and projects keep no
-    history: an edit of their text reaches the cached files when the cache entry expires
-    (``CACHE_SECONDS`` in ``public.views``).
-    """
-
-    quote = connection.ops.quote_name
-    parts = []
-    for model in (
-        models.Municipality,
-        models.Plan,
-        models.RatingLabel,
-        models.Goal,
-        models.PolicyDirection,
-        models.Package,
-        models.Project,
-        models.ProjectReview,
-        models.Kpi,
-        models.YearlyTarget,
-        models.Actual,
-        models.OfficialRating,
-        models.PrintedTally,
-        models.PublishedYear,
-    ):
-        table = quote(model._meta.db_table)
-        parts += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX(id) FROM {table})"]
-        history = getattr(model, "history", None)
-        if history is not None:
-            parts.append(f"(SELECT MAX(history_id) FROM {quote(history.model._meta.db_table)})")
-    parts.append(f"(SELECT MAX(updated_at) FROM {quote(models.Actual._meta.db_table)})")
-    parts.append(f"(SELECT MAX(published_at) FROM {quote(models.PublishedYear._meta.db_table)})")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+    return [(plan_id, dict(zip(COUNT_KINDS, numbers, strict=True))) for plan_id, *numbers in rows]

@@ -9,10 +9,13 @@ Both the query and the names are normalised the same way before comparing:
 * a part of a word matches (`子育て` finds `子育てしやすいと思う市民の割合`); several words
   separated by spaces must all occur.
 
-Pure functions over plain values; ``search_kpis`` loads the names in one query (a few thousand
-KPIs at most) and normalises in Python, so SQLite and PostgreSQL behave alike; ``standings``
-then reads each hit's stored mark, outlook and latest actual (``KpiYearProgress``, citizens'
-view) in three queries whatever the number of hits. ``search_goals`` finds goals by title.
+The normalising and highlighting are pure functions over plain values (``find`` is the rule as a
+whole). The database does the matching: each KPI keeps the normalised key of its name
+(``Kpi.search_text``, ``plans.rules.text.search_key``), each query term is a ``LIKE '%term%'``
+on it (a pg_trgm GIN index on PostgreSQL, a scan on SQLite), and ``search_kpis`` returns one
+page of hits (``PER_PAGE``); ``standings`` then reads the page's
+stored marks, outlooks and latest actuals (``KpiYearProgress``, citizens' view). The number of
+queries never depends on the number of hits. ``search_goals`` finds goals by label and title.
 """
 
 from __future__ import annotations
@@ -22,12 +25,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, CharField, Max, Q, Value, When
+from django.db.models.functions import Cast, Concat
 
 from plans.models import Goal, Kpi, KpiYearProgress, ProgressView
 from plans.rules.text import fold_for_search, search_key
 
 MAX_QUERY_LENGTH = 100
+PER_PAGE = 50  # KPI hits per page
+MAX_GOAL_HITS = 50
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
 _SOUND_MARKS = {"\uff9e", "\uff9f", "\u3099", "\u309a"}  # half-width and combining (semi-)voiced marks
 _fold = fold_for_search
 normalize_for_search = search_key
@@ -142,36 +150,51 @@ def find(query: str, entries: Iterable[SearchEntry]) -> list[SearchHit]:
     return [SearchHit(entry, highlight(entry.name, terms)) for entry in hits]
 
 
-def search_entries() -> list[SearchEntry]:
-    """Every KPI of every plan, as search entries (one query)."""
-    kpis = Kpi.objects.select_related("plan__municipality", "goal", "policy_direction__goal", "package").order_by(
-        "plan__municipality__code", "plan__first_year", "plan__slug", "order", "id"
+def entry_of(kpi: Kpi) -> SearchEntry:
+    """A KPI loaded with its plan, municipality, goal, direction and package, as a search entry."""
+    if kpi.policy_direction_id:
+        context = f"{kpi.policy_direction.code} {kpi.policy_direction.title}"
+    elif kpi.goal_id:
+        context = f"{kpi.goal.kind_label}{kpi.goal.number} {kpi.goal.title}"
+    elif kpi.package_id:
+        context = f"{kpi.package.number}. {kpi.package.title}"
+    else:
+        context = ""
+    return SearchEntry(
+        plan_slug=kpi.plan.slug,
+        plan_title=kpi.plan.title,
+        municipality=kpi.plan.municipality.name,
+        code=kpi.code,
+        name=kpi.name,
+        unit=kpi.unit,
+        context=context.strip(),
+        kpi_id=kpi.pk,
+        plan_id=kpi.plan_id,
+        fiscal=kpi.year_kind != "calendar",
     )
-    entries = []
-    for kpi in kpis:
-        if kpi.policy_direction_id:
-            context = f"{kpi.policy_direction.code} {kpi.policy_direction.title}"
-        elif kpi.goal_id:
-            context = f"{kpi.goal.kind_label}{kpi.goal.number} {kpi.goal.title}"
-        elif kpi.package_id:
-            context = f"{kpi.package.number}. {kpi.package.title}"
-        else:
-            context = ""
-        entries.append(
-            SearchEntry(
-                plan_slug=kpi.plan.slug,
-                plan_title=kpi.plan.title,
-                municipality=kpi.plan.municipality.name,
-                code=kpi.code,
-                name=kpi.name,
-                unit=kpi.unit,
-                context=context.strip(),
-                kpi_id=kpi.pk,
-                plan_id=kpi.plan_id,
-                fiscal=kpi.year_kind != "calendar",
-            )
-        )
-    return entries
+
+
+def matching_kpis(query: str):
+    """The KPIs whose ``search_text`` contains every term of ``query``: names that start with the
+    whole query first, then plan by plan as the plans print them. Every plan is searched, as its
+    pages are public before anything is published (its KPIs and targets; the hits of a plan with
+    nothing published say so).
+
+    Each term is a ``LIKE '%term%'`` on the stored key: on PostgreSQL the trigram index
+    ``plans_kpi_search_trgm`` serves it (terms of three characters or more), on SQLite it is a scan.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return Kpi.objects.none()
+    whole = normalize_for_search(query[:MAX_QUERY_LENGTH])
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term)
+    return (
+        Kpi.objects.filter(condition)
+        .annotate(starts=Case(When(search_text__startswith=whole, then=Value(0)), default=Value(1)))
+        .order_by("starts", "plan__municipality__code", "plan__first_year", "plan__slug", "order", "id")
+    )
 
 
 def standings(kpi_ids: Iterable[int]) -> dict[int, Standing]:
@@ -199,14 +222,25 @@ def standings(kpi_ids: Iterable[int]) -> dict[int, Standing]:
     }
 
 
-def search_kpis(query: str) -> list[SearchHit]:
-    """KPIs of every plan whose name matches ``query`` (see the module docstring), each with its
-    stored standing."""
-    if not query_terms(query):
-        return []
-    hits = find(query, search_entries())
-    found = standings(hit.entry.kpi_id for hit in hits if hit.entry.kpi_id is not None)
-    return [SearchHit(hit.entry, hit.pieces, found.get(hit.entry.kpi_id)) for hit in hits]
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of KPI hits and the paginator's page (``page.paginator.count`` hits in all)."""
+
+    hits: list[SearchHit]
+    page: Page
+
+
+def search_kpis(query: str, page_number=1) -> SearchPage:
+    """One page (``PER_PAGE``) of the KPIs whose name matches ``query`` (see the module docstring),
+    each with its stored standing. Queries, whatever the number of hits: the count, the page's
+    KPIs with their plan, goal, direction and package, and their standings (three)."""
+    terms = query_terms(query)
+    kpis = matching_kpis(query).select_related("plan__municipality", "goal", "policy_direction__goal", "package")
+    page = Paginator(kpis, PER_PAGE).get_page(page_number)
+    kpis = list(page.object_list)
+    found = standings(kpi.pk for kpi in kpis)
+    hits = [SearchHit(entry_of(kpi), highlight(kpi.name, terms), found.get(kpi.pk)) for kpi in kpis]
+    return SearchPage(hits, page)
 
 
 @dataclass(frozen=True)
@@ -221,16 +255,27 @@ class GoalHit:
 
 
 def search_goals(query: str) -> list[GoalHit]:
-    """Goals of every plan whose title (or its label and number, 「基本目標2」) contains every
-    word of ``query`` (one query)."""
+    """Goals whose label and title (「基本目標2 …」) contain every word of ``query``, at most
+    ``MAX_GOAL_HITS`` (one query).
+
+    Goals keep no search key: the database matches each word as typed and in katakana (titles are
+    printed in katakana, words typed in hiragana), case-insensitively, and the exact rule
+    (``matches``) then checks the candidates.
+    """
     terms = query_terms(query)
     if not terms:
         return []
-    goals = Goal.objects.select_related("plan__municipality").order_by(
-        "plan__municipality__code", "plan__first_year", "plan__slug", "number"
+    condition = Q()
+    for term in terms:
+        condition &= Q(text__icontains=term) | Q(text__icontains=term.translate(_HIRAGANA_TO_KATAKANA))
+    goals = (
+        Goal.objects.annotate(text=Concat("kind_label", Cast("number", CharField()), "title"))
+        .filter(condition)
+        .select_related("plan__municipality")
+        .order_by("plan__municipality__code", "plan__first_year", "plan__slug", "number")
     )
     hits = []
-    for goal in goals:
+    for goal in goals[:MAX_GOAL_HITS]:
         label = f"{goal.kind_label}{goal.number}"
         if matches(terms, f"{label} {goal.title}"):
             hits.append(

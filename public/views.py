@@ -1,27 +1,29 @@
 """Public progress pages and open data: no login, read-only, only published data.
 
 Every number comes from the service layer, always with ``public=True`` (only the actuals of the
-years a planner published). Downloads and the API are cached by URL and data version and carry
-a strong ETag (``public_cache``). Each view gathers its page's data from one or two services and
+years a planner published). Every page, the downloads and the API are cached by URL, language
+and data version and carry a strong ETag (``public.caching.public_cache``, applied in
+``public.urls``). Each view gathers its page's data from one or two services and
 renders; page metadata and breadcrumbs come from ``public.pages``, the legend's worked examples
 from ``public.legend``, the sitemap from ``public.sitemaps``.
 """
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from plans import charts, selectors
-from plans.models import Goal, Kpi, Package, Plan
+from plans.models import Goal, Kpi, Municipality, Package, Plan
 from plans.rules import rating
 from plans.rules.notation import format_year
 from plans.selectors.progress import kpi_values, plan_progress, plan_scale, plan_tallies, stored_series
 from plans.selectors.review import data_dates
-from public import downloads, legend, opendata
+from public import directory, downloads, legend, opendata
 from public.pages import (
     PublicPageMixin,
     breadcrumbs,
@@ -45,6 +47,9 @@ from public.summary import (
     tally_of_cards,
 )
 
+# Below this many plans in the nation, the home page also shows every plan's card.
+HOME_PLAN_CARDS = 30
+
 
 def page_as_of(request, plan, years: list[int], year: int | None):
     """The year a plan or goal page shows (the latest complete published year unless ``?year=``
@@ -60,12 +65,17 @@ def kpi_as_of(plan):
 
 
 class PlanListView(PublicPageMixin, TemplateView):
-    """Home: the municipalities and their plans, each with a one-line health summary."""
+    """Home: the prefectures (with their municipalities and plans) and a search for municipalities;
+    while the nation has few plans (``HOME_PLAN_CARDS``), also every plan's card as before. Its
+    queries are bounded: grouped counts, at most ``MUNICIPALITY_MATCHES`` matches, the cards only
+    below the threshold."""
 
     template_name = "plans/plan_list.html"
 
     def get_context_data(self, **kwargs):
-        overviews = plans_overview(public=True)
+        plan_count = Plan.objects.count()
+        overviews = plans_overview(public=True) if plan_count <= HOME_PLAN_CARDS else []
+        town_query = self.request.GET.get("municipality", "")[: directory.MAX_NAME_QUERY_LENGTH].strip()
         return {
             **super().get_context_data(**kwargs),
             **self.page_meta(
@@ -76,8 +86,62 @@ class PlanListView(PublicPageMixin, TemplateView):
                 ),
                 breadcrumbs=[],
             ),
+            "plan_count": plan_count,
+            "prefectures": directory.prefecture_rows(),
+            "town_query": town_query,
+            "town_matches": directory.municipality_matches(town_query) if town_query else [],
+            "town_match_limit": directory.MUNICIPALITY_MATCHES,
             "plans": overviews,
             "groups": municipality_groups(overviews),
+        }
+
+
+class PrefectureView(PublicPageMixin, TemplateView):
+    """A prefecture: its municipalities, ``MUNICIPALITIES_PER_PAGE`` at a time, with their plans."""
+
+    template_name = "plans/public/prefecture.html"
+
+    def get_context_data(self, **kwargs):
+        code = kwargs["code"]
+        if code not in directory.PREFECTURE_NAMES:
+            raise Http404("その都道府県はありません。")
+        name = directory.PREFECTURE_NAMES[code]
+        page = directory.prefecture_page(code, self.request.GET.get("page"))
+        return {
+            **super().get_context_data(**kwargs),
+            **self.page_meta(
+                title=f"{name}の市区町村",
+                description=f"{name}の市区町村と、その総合戦略のKPIの進捗。",
+                breadcrumbs=breadcrumbs((name, None)),
+            ),
+            "prefecture_code": code,
+            "prefecture_name": name,
+            "page_obj": page,
+            "municipalities": page.object_list,
+        }
+
+
+class MunicipalityView(PublicPageMixin, TemplateView):
+    """A municipality: the plans it leads and those it takes part in, each with its stored tally."""
+
+    template_name = "plans/public/municipality.html"
+
+    def get_context_data(self, **kwargs):
+        municipality = get_object_or_404(Municipality, code=kwargs["code"])
+        led, partner = directory.municipality_plans(municipality)
+        prefecture = directory.PREFECTURE_NAMES.get(municipality.prefecture_code)
+        crumbs = [(prefecture, reverse("plans:prefecture", args=[municipality.prefecture_code]))] if prefecture else []
+        return {
+            **super().get_context_data(**kwargs),
+            **self.page_meta(
+                title=f"{municipality.name}の総合戦略",
+                description=f"{municipality.name}の総合戦略と、そのKPIの進捗（公表された実績による）。",
+                breadcrumbs=breadcrumbs(*crumbs, (municipality.name, None)),
+            ),
+            "municipality": municipality,
+            "prefecture_name": prefecture,
+            "led": led,
+            "partner": partner,
         }
 
 
@@ -305,7 +369,7 @@ class SearchView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
-        hits = search_kpis(query) if query else []
+        found = search_kpis(query, self.request.GET.get("page")) if query else None
         goals = search_goals(query) if query else []
         title = _("Search KPIs: {query}").format(query=query) if query else _("Search KPIs")
         return {
@@ -316,7 +380,9 @@ class SearchView(PublicPageMixin, TemplateView):
                 breadcrumbs=breadcrumbs((_("Search KPIs"), None)),
             ),
             "query": query,
-            "hits": hits,
+            "hits": found.hits if found else [],
+            "page_obj": found.page if found else None,
+            "page_query": urlencode({"q": query}) + "&",
             "goal_hits": goals,
             "max_length": MAX_QUERY_LENGTH,
         }

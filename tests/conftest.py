@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -19,3 +20,10 @@ def seeded_db(django_db_setup, django_db_blocker):
 @pytest.fixture
 def seed(seeded_db, db):
     return seeded_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Public pages are cached by data version (public.caching); a rolled-back test can leave a
+    version behind with other data, so every test starts with an empty cache."""
+    cache.clear()
