@@ -12,7 +12,8 @@ entry workbook, the admin, the plan import) asks :func:`check_entry`, so that `1
   number is in the KPI's unit. A unit of another kind (`150%` for a 人 KPI) is an error: which
   number was meant cannot be guessed.
 - Warnings do not refuse; they ask the person to confirm: a value ten times or a tenth of the
-  previous one or more, a cumulative KPI that falls, a percentage above 100, and a percentage
+  previous one or more (a slipped digit or unit), a change of a tenth of the previous value or more
+  (`18万件` after 214,199件, the issue's example), a cumulative KPI that falls, a percentage above 100, and a percentage
   KPI given what looks like a ratio (`0.63` for 63%).
 """
 
@@ -47,6 +48,7 @@ _SAME_UNIT = (
 )
 
 TENFOLD = Decimal(10)
+NOTABLE_CHANGE = Decimal("0.1")  # a change of a tenth of the previous value or more asks to confirm
 PERCENT = "%"
 
 
@@ -133,6 +135,12 @@ def _comparison_warnings(
             warnings.append(f"{before}から{now}へ、10倍以上になっています。桁や単位を確認してください。")
         elif ratio <= 1 / TENFOLD:
             warnings.append(f"{before}から{now}へ、10分の1以下になっています。桁や単位を確認してください。")
+        elif abs(value - previous) >= abs(previous) * NOTABLE_CHANGE:
+            change = (value - previous) / abs(previous) * 100
+            moved = "増えて" if change > 0 else "減って"
+            warnings.append(
+                f"{before}から{now}へ、{abs(change):.1f}%{moved}います（1割以上の変化）。値を確認してください。"
+            )
     if cumulative and value < previous:
         warnings.append(f"累計のKPIですが、{before}から{now}へ減っています。累計の値か確認してください。")
     return warnings

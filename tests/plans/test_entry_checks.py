@@ -14,7 +14,10 @@ def test_the_issue_example_is_read_in_the_kpis_unit():
     assert result.value == Decimal("180000")
     assert result.status == "measured"
     assert result.errors == []
-    assert result.warnings == []  # 180,000 is near last year's 214,199: nothing to confirm
+    # A fall of 16%: more than a tenth of last year's value, so the person confirms it.
+    assert result.warnings == [
+        "前年度の214,199件から180,000件へ、16.0%減っています（1割以上の変化）。値を確認してください。"
+    ]
     assert result.conversion == "18万件 → 180,000件"
     assert result.raw == "180,000件"
 
@@ -166,16 +169,26 @@ def test_a_status_beside_a_value_or_an_unknown_status_is_refused(text, status, f
         # Ten times or a tenth of the previous value or more, both values in the message.
         ("2,141,990件", "件", "214199", False, ["前年度の214,199件から2,141,990件へ、10倍以上になっています。"]),
         ("21,419件", "件", "214199", False, ["前年度の214,199件から21,419件へ、10分の1以下になっています。"]),
-        ("2,141,989件", "件", "214199", False, []),
-        ("21,420件", "件", "214199", False, []),
+        (
+            "2,141,989件",
+            "件",
+            "214199",
+            False,
+            ["前年度の214,199件から2,141,989件へ、900.0%増えています（1割以上の変化）。"],
+        ),
+        ("21,420件", "件", "214199", False, ["前年度の214,199件から21,420件へ、90.0%減っています（1割以上の変化）。"]),
+        # A change of a tenth or more, and just under.
+        ("235,619件", "件", "214199", False, ["前年度の214,199件から235,619件へ、10.0%増えています"]),
+        ("235,618件", "件", "214199", False, []),
+        ("192,780件", "件", "214199", False, []),
         ("0件", "件", "214199", False, ["前年度の214,199件から0件へ、10分の1以下になっています。"]),
         ("5件", "件", "0", False, []),  # nothing to compare with
         ("781,000人", "千人", "800", False, []),  # converted first: 781千人 is near 800千人
         ("781,000", "千人", "800", False, ["前年度の800千人から781,000千人へ、10倍以上になっています。"]),
         # A cumulative KPI that falls.
-        ("1,200件", "件", "1300", True, ["累計のKPIですが、前年度の1,300件から1,200件へ減っています。"]),
+        ("1,250件", "件", "1300", True, ["累計のKPIですが、前年度の1,300件から1,250件へ減っています。"]),
         ("1,300件", "件", "1300", True, []),
-        ("1,200件", "件", "1300", False, []),
+        ("1,250件", "件", "1300", False, []),
         # Percentages above 100, and ratios typed for a percentage.
         ("150%", "%", None, False, ["150%は100%を超えています。"]),
         ("100%", "%", None, False, []),
