@@ -105,16 +105,18 @@ class SubmitView(StaffRequiredMixin, View):
 class QueueView(StaffRequiredMixin, View):
     """The planners' review queue: submitted values of the plans they lead, those with warnings
     first, each with its unit, earlier official actuals, warnings, self-assessment, evidence and
-    history; approve or return one, or approve several at once."""
+    history; approve or return one, or approve several at once. Department staff are sent to
+    their department's 提出 page."""
 
     template_name = "staff/review/queue.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.reads_dashboards(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
     def get(self, request):
+        if not access.reads_dashboards(request.user):
+            # Department staff: their own department's 提出 page for the year usually entered.
+            departments = access.department_ids_of(request.user)
+            if not departments:
+                raise PermissionDenied
+            return redirect("review:submit", department=min(departments), year=default_entry_year())
         year = year_param(request.GET.get("year", "")) if request.GET.get("year") else None
         items = reads.review_queue(request.user, year)
         return TemplateResponse(
