@@ -1,14 +1,17 @@
 """Benchmarks, run by `make bench`: each prints its timings and query counts and writes them to
-benchmarks/results/<name>.json. Speed is measured here, never asserted in tests.
+benchmarks/results/<name>.json. Speed is measured here, never asserted in tests. benchmarks/README.md
+says what each measures.
 
-    python -m benchmarks            # all
-    python -m benchmarks seeds      # one
+    python -m benchmarks                      # all
+    python -m benchmarks seeds                # one
+    BENCH_SCALE=0.05 python -m benchmarks generate recompute   # the synthetic nation, 5 % of it
 """
 
 import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import django
@@ -24,6 +27,10 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
+NATION = 1741  # municipalities in Japan
+SCALE = float(os.environ.get("BENCH_SCALE", "0.05"))
+KPIS_PER_PLAN, YEARS = 300, 10
+JOBS = int(os.environ.get("BENCH_JOBS", "2"))
 
 
 def measure(function, repeat: int = 3) -> dict:
@@ -213,20 +220,136 @@ def bench_progress(kpis: int = int(os.environ.get("BENCH_PROGRESS_KPIS", "50000"
     return result
 
 
-BENCHMARKS = {"seeds": bench_seeds, "upload": bench_upload, "progress": bench_progress}
+# --- the synthetic nation: generate_demo_data and recompute_progress at BENCH_SCALE ---------------
+
+_demo: dict = {}  # the throwaway database of this run and what generating it took
+
+
+@contextmanager
+def _scratch_database():
+    """A new, empty, migrated database for the synthetic nation (Django's test-database machinery:
+    ``test_<name>`` on PostgreSQL, a file beside the bench database on SQLite), dropped at the end."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        scratch = str(Path(settings_dict["NAME"]).with_name("bench-nation.sqlite3"))
+        Path(scratch).unlink(missing_ok=True)
+        settings_dict["TEST"]["NAME"] = scratch
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _generated() -> dict:
+    """generate_demo_data at BENCH_SCALE in the scratch database (once a run): N = round(1741 ×
+    scale) plans of 300 KPIs and 10 years, stored progress included."""
+    if not _demo:
+        municipalities = max(1, round(NATION * SCALE))
+        started = time.perf_counter()
+        call_command(
+            "generate_demo_data",
+            municipalities=municipalities,
+            kpis_per_plan=KPIS_PER_PLAN,
+            years=YEARS,
+            seed=1,
+            jobs=JOBS,
+            skip_checks=True,
+        )
+        seconds = time.perf_counter() - started
+        _demo.update(
+            scale=SCALE,
+            municipalities=municipalities,
+            kpis=municipalities * KPIS_PER_PLAN,
+            jobs=_jobs(),
+            generate_s=round(seconds, 1),
+            generate_nation_s_extrapolated=round(seconds / SCALE, 0) if SCALE < 1 else None,
+            engine=connection.vendor,
+        )
+    return _demo
+
+
+def _jobs() -> int:
+    return JOBS if connection.vendor == "postgresql" else 1  # SQLite lets one writer in at a time
+
+
+def _database_bytes() -> int | None:
+    if connection.vendor != "postgresql":
+        return Path(connection.settings_dict["NAME"]).stat().st_size
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return cursor.fetchone()[0]
+
+
+def bench_generate() -> dict:
+    """generate_demo_data --municipalities round(1741 × BENCH_SCALE) --kpis-per-plan 300 --years 10,
+    in a fresh database: the wall time, and the time the whole nation would take at this pace."""
+    return {**_generated(), "database_bytes": _database_bytes()}
+
+
+def bench_recompute() -> dict:
+    """recompute_progress --all --jobs BENCH_JOBS over the generated plans (replacing every stored
+    row): wall time, KPIs per second, and the nation extrapolated (522,300 KPIs)."""
+    from plans.models import KpiYearProgress
+
+    demo = _generated()
+    started = time.perf_counter()
+    call_command("recompute_progress", all=True, jobs=JOBS, skip_checks=True)
+    seconds = time.perf_counter() - started
+    pace = demo["kpis"] / seconds
+    return {
+        "scale": SCALE,
+        "kpis": demo["kpis"],
+        "jobs": _jobs(),
+        "rows": KpiYearProgress.objects.count(),
+        "recompute_s": round(seconds, 1),
+        "kpis_per_second": round(pace),
+        "recompute_nation_s_extrapolated": round(NATION * KPIS_PER_PLAN / pace),
+        "engine": connection.vendor,
+    }
+
+
+# --- pages under wrk: the next step ----------------------------------------------------------------
+# `make bench` will start gunicorn with production settings on the scratch database and run wrk
+# against the public, API, download and staff pages beside static files of the same sizes, writing
+# benchmarks/results/<date>-<scale>.md and latest.json ({"scale", "pages": {...}, "recompute_s",
+# "generate_s"}). Add it here as bench_pages(), reading _generated() for the data.
+
+
+BENCHMARKS = {
+    "seeds": bench_seeds,
+    "upload": bench_upload,
+    "progress": bench_progress,
+    "generate": bench_generate,
+    "recompute": bench_recompute,
+}
+NATIONAL = {"generate", "recompute"}  # run in a scratch database, not the bench database
 
 
 def main(argv: list[str]) -> int:
-    call_command("migrate", verbosity=0)
     names = argv[1:] or list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+        return 2
+    call_command("migrate", verbosity=0)
     RESULTS.mkdir(exist_ok=True)
-    for name in names:
-        result = BENCHMARKS[name]()
-        (RESULTS / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-        print(f"== {name}")
-        for key, value in result.items():
-            print(f"  {key}: {value}")
+    local = [name for name in names if name not in NATIONAL]
+    national = [name for name in names if name in NATIONAL]
+    for name in local:
+        _record(name, BENCHMARKS[name]())
+    if national:
+        with _scratch_database():
+            for name in national:
+                _record(name, BENCHMARKS[name]())
     return 0
+
+
+def _record(name: str, result: dict) -> None:
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(f"== {name}")
+    for key, value in result.items():
+        print(f"  {key}: {value}")
 
 
 if __name__ == "__main__":

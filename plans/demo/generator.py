@@ -390,7 +390,7 @@ def written(amount: float, template: KpiTemplate) -> tuple[Decimal, str]:
 # --- the whole run ---------------------------------------------------------------------------------
 
 
-def generate(size: Size, *, jobs: int = 1, plans_per_chunk: int = 20) -> Iterator[tuple[str, int, int]]:
+def generate(size: Size, *, jobs: int = 1, plans_per_chunk: int = 10) -> Iterator[tuple[str, int, int]]:
     """Write the synthetic dataset: municipalities and departments, then the plans a chunk a
     transaction (``jobs`` forked processes on PostgreSQL, each with its own connection and its own
     chunks), then their stored progress (``recompute_in_processes``). Yields (phase, done, total)

@@ -42,8 +42,10 @@ class Command(BaseCommand):
             raise CommandError(f"--municipalities は1〜{NATIONAL_MUNICIPALITIES}で指定してください。")
         if not 1 <= kpis_per_plan <= 2000 or not 1 <= years <= 50:
             raise CommandError("--kpis-per-plan は1〜2000、--years は1〜50で指定してください。")
-        if jobs is None:
-            jobs = min(2, os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
+        if connection.vendor != "postgresql":
+            jobs = 1  # one writer at a time
+        elif jobs is None:
+            jobs = min(2, os.cpu_count() or 1)
         size = Size(municipalities=municipalities, kpis_per_plan=kpis_per_plan, years=years, seed=seed)
         show_bar = sys.stdout.isatty()
         started = time.perf_counter()
