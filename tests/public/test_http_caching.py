@@ -1,0 +1,160 @@
+"""HTTP caching of the public side (public.caching): strong ETags, Last-Modified, Cache-Control and
+304; a publication shows at once; staff and visitors with a flash message never share a cached
+page; a cached page gives each visitor their own CSRF token and no nonce its CSP header lacks."""
+
+import re
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.utils.http import http_date
+
+from plans.models import Plan
+from plans.rules.municipalities import full_code
+from plans.services import publication
+from plans.services.versions import bump_plans
+from tests.factories import MunicipalityFactory, plan_with_kpis
+from tests.logins import PLANNER, make_staff
+
+pytestmark = pytest.mark.django_db
+
+PLAN_URLS = [
+    "/plans/cached/",
+    "/plans/cached/goals/1/",
+    "/plans/cached/kpis/K1/",
+    "/plans/cached/downloads/",
+    "/plans/cached/downloads/kpi.csv",
+    "/api/v1/plans/cached/",
+]
+NATION_URLS = ["/", "/search/?q=指標", "/legend/", "/opendata/", "/api/v1/plans/", "/prefectures/40/"]
+
+
+@pytest.fixture
+def plan() -> Plan:
+    town = MunicipalityFactory(name="キャッシュ町", code=full_code("40999"), prefecture_code="40")
+    plan = plan_with_kpis(6, slug="cached", years=(2020, 2021), published=(2020,), municipality=town)
+    bump_plans([plan.pk])  # as the services' recompute does: a version and its moment
+    plan.refresh_from_db()
+    return plan
+
+
+@pytest.mark.parametrize("url", PLAN_URLS + NATION_URLS)
+def test_every_public_response_carries_a_strong_etag_last_modified_and_cache_control(client, plan, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert re.fullmatch(r'"[0-9a-f]{32}"', response["ETag"])  # strong: no W/
+    assert response["Last-Modified"] == http_date(plan.data_changed_at.timestamp())
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", "must-revalidate"} <= directives
+    assert any(re.fullmatch(r"max-age=\d+", part) and int(part[8:]) <= 300 for part in directives)
+    assert client.get(url)["ETag"] == response["ETag"]  # served again from the cache
+
+
+@pytest.mark.parametrize("url", PLAN_URLS + NATION_URLS)
+def test_a_current_copy_gets_304_by_etag_or_by_date_and_a_stale_one_the_page(client, plan, url):
+    first = client.get(url)
+    by_etag = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert by_etag.status_code == 304 and by_etag.content == b""
+    assert by_etag["ETag"] == first["ETag"]
+    by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert by_date.status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"0123"').status_code == 200
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=http_date(plan.data_changed_at.timestamp() - 60)).status_code == 200
+
+
+def k1_published_in_2021(client) -> bool:
+    """Whether the plan's CSV has K1's 2021 actual (103人, against the stated 120)."""
+    csv = client.get("/plans/cached/downloads/kpi.csv").content.decode("utf-8-sig")
+    return any(",K1," in row and ",2021,R3年度,120,計画に記載,103,103人,測定済," in row for row in csv.splitlines())
+
+
+def test_a_publication_shows_at_once(client, plan):
+    before = client.get("/plans/cached/")
+    assert before.context["as_of"].year == 2020
+    assert client.get("/plans/cached/")["ETag"] == before["ETag"]  # cached
+    home_before = client.get("/")["ETag"]
+    assert not k1_published_in_2021(client)
+
+    publication.publish_year(plan, 2021)
+
+    after = client.get("/plans/cached/")
+    assert after["ETag"] != before["ETag"]
+    assert after.context["as_of"].year == 2021  # rendered again, with the new year
+    assert client.get("/plans/cached/", HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+    assert client.get("/")["ETag"] != home_before  # the pages that span plans follow too
+    assert k1_published_in_2021(client)
+
+
+def test_staff_never_get_the_cached_anonymous_page_nor_leave_theirs(client, plan):
+    planner = make_staff("planner-cache", PLANNER, municipality=plan.municipality.name)
+    anonymous = client.get("/plans/cached/")
+    assert b"/staff/logout/" not in anonymous.content
+    staff = Client()
+    staff.force_login(planner)
+    theirs = staff.get("/plans/cached/")
+    assert theirs.status_code == 200
+    assert b"/staff/logout/" in theirs.content  # rendered for them, not the anonymous copy
+    assert "private" in theirs["Cache-Control"] and "public" not in theirs["Cache-Control"]
+    assert "Cookie" in theirs["Vary"]
+    assert not theirs.has_header("ETag")
+    other = Client().get("/plans/cached/kpis/K2/")  # nothing of the staff page was kept
+    staff.get("/plans/cached/kpis/K2/")
+    assert b"/staff/logout/" not in Client().get("/plans/cached/kpis/K2/").content
+    assert other["ETag"] == Client().get("/plans/cached/kpis/K2/")["ETag"]
+
+
+def test_a_page_with_a_flash_message_is_neither_cached_nor_served_from_the_cache(client, plan):
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    storage.add(constants.INFO, "お知らせZQ9")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+    shown = client.get("/")
+    assert "お知らせZQ9" in shown.content.decode()
+    assert "private" in shown["Cache-Control"]
+    assert "お知らせZQ9" not in Client().get("/").content.decode()
+
+
+def test_a_cached_page_gives_each_visitor_their_own_working_csrf_token(plan):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for visitor in (first, second):
+        html = visitor.get("/plans/cached/").content.decode()
+        (token,) = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+        assert visitor.cookies["csrftoken"].value
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+    assert first.get("/plans/cached/")["ETag"] == second.get("/plans/cached/")["ETag"]  # one cached page
+    switch = {"language": "en", "next": "/plans/cached/"}
+    assert first.post("/i18n/setlang/", {**switch, "csrfmiddlewaretoken": tokens[0]}).status_code == 302
+    assert second.post("/i18n/setlang/", {**switch, "csrfmiddlewaretoken": tokens[1]}).status_code == 302
+    assert (
+        Client(enforce_csrf_checks=True)
+        .post("/i18n/setlang/", {**switch, "csrfmiddlewaretoken": tokens[0]})
+        .status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize("url", ["/plans/cached/", "/", "/plans/cached/kpis/K1/"])
+def test_a_cached_page_carries_no_nonce_its_csp_header_lacks(client, plan, url):
+    client.get(url)
+    cached = client.get(url)
+    policy = cached["Content-Security-Policy"]
+    assert "script-src" in policy
+    nonces = set(re.findall(r'nonce="([^"]+)"', cached.content.decode()))
+    assert all(f"'nonce-{nonce}'" in policy for nonce in nonces)
+
+
+def test_languages_are_cached_apart_and_head_and_post_behave(client, plan):
+    japanese = client.get("/legend/", HTTP_ACCEPT_LANGUAGE="ja")
+    english = client.get("/legend/", HTTP_ACCEPT_LANGUAGE="en")
+    assert japanese["Content-Language"] == "ja" and english["Content-Language"] == "en"
+    assert japanese["ETag"] != english["ETag"]
+    head = client.head("/plans/cached/")
+    assert head.status_code == 200 and head.has_header("ETag")
+    assert client.post("/plans/cached/").status_code == 405
+    assert client.get("/plans/no-such-plan/").status_code == 404
