@@ -395,13 +395,12 @@ def evaluation_report(plan, year: int | None = None) -> EvaluationReport:
     Queries: the plan overview (fourteen), the KPIs' raw texts, the directions' texts, the
     projects with their directions and reviews (three), the printed outlooks with their dates,
     the goals' evaluation texts and committee comments (two), the successor plan (one, plus
-    three when there is one: the drops, its KPIs, the printed outlooks): twenty-six at most,
-    whatever the number of KPIs, projects or comments.
+    two when there is one: the drops, its KPIs): twenty-five at most, whatever the number of
+    KPIs, projects or comments.
     """
     overview = plan_overview(plan, year)
-    officials = {
-        kpi_id: rating_for_year(ratings, overview.year) for kpi_id, ratings in printed_outlooks(plan.pk).items()
-    }
+    printed = printed_outlooks(plan.pk)
+    officials = {kpi_id: rating_for_year(ratings, overview.year) for kpi_id, ratings in printed.items()}
     evaluations, comments = _goal_texts(plan.pk, overview.year)
     raw_texts = {
         kpi_id: (baseline_raw, target_raw, note)
@@ -423,7 +422,7 @@ def evaluation_report(plan, year: int | None = None) -> EvaluationReport:
         raw_texts=raw_texts,
         direction_summaries=summaries,
         projects_by_direction=_projects_by_direction(plan.pk, overview.year),
-        succession=succession_sheet(plan, overview, raw_texts),
+        succession=succession_sheet(plan, overview, raw_texts, printed),
         officials=officials,
         evaluations=evaluations,
         comments=comments,

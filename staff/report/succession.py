@@ -3,21 +3,24 @@
 For a plan whose KPIs continue in a successor plan (``Kpi.predecessor``): each KPI's evaluation
 in this plan (its actuals as written, the printed outlook, the computed one) beside its
 successor (継続, 移動, 置換), or dropped (削除); the successor's new KPIs among them.
-``succession_rows`` is pure; ``succession_sheet`` loads it in at most four queries.
+``succession_rows`` is pure; ``succession_sheet`` loads it in at most four queries (three when
+the report passes the printed outlooks it has loaded).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy
 
-from plans.models import Kpi, OfficialRating, Plan
-from plans.rules import rating
+from plans.models import Kpi, Plan
+from plans.rules import notation, rating
 from plans.rules.progress import KpiProgress
 from plans.selectors.progress import goal_number_of
 from staff.overview import PlanOverview
+from staff.report.official import PrintedRating, printed_outlooks
 from staff.report.text import actual_as_written
 
 
@@ -38,6 +41,12 @@ class SuccessorKpi:
     predecessor_id: int | None
     link: str  # continued / moved / replaced, or "" for a new KPI
     link_label: str  # as printed, e.g. 2(4)から移動
+    baseline: Decimal | None = None  # the numbers behind the texts (the Excel keeps them numbers)
+    target: Decimal | None = None
+
+    @property
+    def places(self) -> int | None:
+        return notation.written_places([self.baseline_raw, self.target_raw])
 
 
 @dataclass(frozen=True)
@@ -141,8 +150,11 @@ def successor_plan_of(plan_id: int):
     )
 
 
-def succession_sheet(plan, overview: PlanOverview, raw_texts) -> SuccessionSheet | None:
-    """The 小郡 sheet for a plan with a successor (four queries; one when there is none)."""
+def succession_sheet(
+    plan, overview: PlanOverview, raw_texts, printed: Mapping[int, Sequence[PrintedRating]] | None = None
+) -> SuccessionSheet | None:
+    """The 小郡 sheet for a plan with a successor (four queries, three with ``printed``, the
+    plan's printed outlooks by KPI id; one when there is no successor)."""
     successor = successor_plan_of(plan.pk)
     if successor is None:
         return None
@@ -167,24 +179,22 @@ def succession_sheet(plan, overview: PlanOverview, raw_texts) -> SuccessionSheet
             predecessor_id=kpi.predecessor_id,
             link=kpi.predecessor_link,
             link_label=kpi.predecessor_label,
+            baseline=kpi.baseline_value,
+            target=kpi.target_value,
         )
         for kpi in Kpi.objects.filter(plan=successor)
         .select_related("department", "goal", "policy_direction__goal")
         .order_by("order", "id")
     ]
-    printed = {}
-    for kpi_id, label, as_of in (
-        OfficialRating.objects.filter(kpi__plan_id=plan.pk, kind="outlook")
-        .order_by("year")
-        .values_list("kpi_id", "label", "as_of")
-    ):
-        printed[kpi_id] = (label, as_of)  # the latest year wins
+    if printed is None:
+        printed = printed_outlooks(plan.pk)
+    latest = {kpi_id: max(ratings, key=lambda item: item.year) for kpi_id, ratings in printed.items() if ratings}
     sheet_years = [year for year in overview.years if plan.first_year <= year <= min(overview.year, plan.last_year)]
     previous = []
     for item in overview.kpis:
         baseline_raw, target_raw, _note = raw_texts.get(item.kpi.id, ("", "", ""))
         dropped, dropped_label = drops.get(item.kpi.id, (False, ""))
-        official, _as_of = printed.get(item.kpi.id, ("", ""))
+        official = latest[item.kpi.id].label if item.kpi.id in latest else ""
         previous.append(
             PreviousKpi(
                 progress=item,
@@ -199,7 +209,7 @@ def succession_sheet(plan, overview: PlanOverview, raw_texts) -> SuccessionSheet
                 ),
             )
         )
-    as_of = {as_of for _label, as_of in printed.values() if as_of}
+    as_of = {rating_printed.as_of for rating_printed in latest.values() if rating_printed.as_of}
     return SuccessionSheet(
         plan_title=plan.title,
         successor_title=successor.title,

@@ -41,15 +41,20 @@ def actual_note(item_kpi, year: int) -> str:
     detail = item_kpi.actual_details.get(year)
     if detail is None:
         return ""
-    value = item_kpi.actuals.get(year)
-    raw = " ".join((detail.raw or "").split())
-    plain = {format_number(value, item_kpi.places), with_unit(value, item_kpi.unit, item_kpi.places)}
-    if value is not None:
-        plain |= {format_number(value), with_unit(value, item_kpi.unit)}
-    note = "" if raw in plain or raw in BLANK_MARKERS else raw
+    note = beyond_number(detail.raw, item_kpi.actuals.get(year), item_kpi.unit, item_kpi.places)
     if detail.preliminary and "速報" not in note:
         note = f"{note} 速報値".strip()
     return note
+
+
+def beyond_number(raw: str, value, unit: str, places: int | None = None) -> str:
+    """``raw`` when it says more than ``value`` and its unit (``17,891人 (H27)``, ``集計中``,
+    ``16,507人以上``), "" when it is just the number (``16,507人``) or no value (``-``)."""
+    raw = " ".join((raw or "").split())
+    plain = {format_number(value, places), with_unit(value, unit, places)}
+    if value is not None:
+        plain |= {format_number(value), with_unit(value, unit)}
+    return "" if raw in plain or raw in BLANK_MARKERS else raw
 
 
 def era(year: int | None) -> str:

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from plans.rules.progress import KpiProgress
 from staff.report.data import EvaluationReport, GoalReport, legend_lines
 from staff.report.succession import STATUS_LABELS
-from staff.report.text import actual_note, era
+from staff.report.text import actual_note, beyond_number, era
 from workbooks.safety import workbook_bytes
 
 SHEET_TITLE_LIMIT = 31
@@ -384,22 +384,27 @@ def _others_sheet(writer: _SheetWriter, report: EvaluationReport):
 
 
 def _succession_sheet(writer: _SheetWriter, report: EvaluationReport):
+    """This plan's KPIs beside the next plan's: baselines, actuals and targets as numbers (with
+    the KPI's unit), and what the sheet printed beyond a number in the note column."""
     sheet = report.succession
     years = sheet.years
-    writer.widths([8, 36, 14, *([12] * len(years)), 14, 10, 10, 18, 10, 36, 16, 16, 18])
+    writer.widths([8, 36, 8, 12, *([12] * len(years)), 12, 30, 12, 12, 18, 12, 36, 8, 12, 12, 18])
     writer.title(f"{sheet.plan_title} → {sheet.successor_title}")
     writer.header(
         [
             _("Direction"),
             report.plan_title,
+            UNIT,
             _("Baseline"),
             *[era(year) for year in years],
             _("Final target"),
-            _("Official rating") + (f" ({sheet.official_as_of})" if sheet.official_as_of else ""),
+            AS_WRITTEN,
+            _("Official rating") + (f"（{sheet.official_as_of}）" if sheet.official_as_of else ""),
             _("Computed outlook (plan scale)"),
             _("Department"),
             _("Next plan"),
             sheet.successor_title,
+            UNIT,
             _("Baseline"),
             _("Final target"),
             _("Department"),
@@ -409,26 +414,46 @@ def _succession_sheet(writer: _SheetWriter, report: EvaluationReport):
         previous = row.previous
         following = row.following
         if previous is not None:
-            actuals = dict(previous.actuals)
+            kpi = previous.progress.kpi
             left = [
-                previous.progress.kpi.name,
-                previous.baseline_raw,
-                *[actuals.get(year, "") for year in years],
-                previous.target_raw,
+                kpi.name,
+                kpi.unit,
+                _number(kpi.baseline, kpi.places),
+                *[_number(kpi.actuals.get(year), kpi.places) for year in years],
+                _number(kpi.target, kpi.places),
+                _previous_notes(previous, years),
                 previous.official_label,
                 previous.progress.outlook_on_plan_scale,
-                previous.progress.kpi.department,
+                kpi.department,
             ]
         else:
-            left = ["", "", *[""] * len(years), "", "", "", ""]
+            left = ["", "", None, *[None] * len(years), None, "", "", "", ""]
         label = str(STATUS_LABELS.get(row.status, row.status))
         if row.printed_label and row.printed_label not in label:
             label = f"{label}（{row.printed_label}）"
         right = (
-            [following.name, following.baseline_raw, following.target_raw, following.department]
+            [
+                following.name,
+                following.unit,
+                _number(following.baseline, following.places),
+                _number(following.target, following.places),
+                following.department,
+            ]
             if following is not None
-            else ["", "", "", ""]
+            else ["", "", None, None, ""]
         )
         code = row.direction_code or (f"{row.goal_number}" if row.goal_number is not None else "")
         writer.cells([code, *left, label, *right], alert=previous is not None and previous.official_disagrees)
     writer.sheet.freeze_panes = "C3"
+
+
+AS_WRITTEN = "記載どおりの注記"
+
+
+def _previous_notes(previous, years) -> str:
+    """What the sheet printed beyond the numbers: ``基準値 17,891人 (H27)``, ``R2 18,165人 (R2)``."""
+    kpi = previous.progress.kpi
+    notes = [("基準値", beyond_number(previous.baseline_raw, kpi.baseline, kpi.unit, kpi.places))]
+    notes += [(era(year).removesuffix("年度"), actual_note(kpi, year)) for year in years]
+    notes.append(("目標値", beyond_number(previous.target_raw, kpi.target, kpi.unit, kpi.places)))
+    return "、".join(f"{label} {note}" for label, note in notes if note)

@@ -391,3 +391,29 @@ def test_the_pdf_prints_only_the_texts_there_are(staff_client, goal_texts):
     page = get(staff_client, "dashboard:report", OGORI, f"?year={R5}").content.decode()
     assert page.count("外部検証会議の意見（R5）") == 4  # the page shows every goal, missing texts too
     assert page.count("意見はまだありません。") == 3
+
+
+def test_the_excel_succession_sheet_holds_numbers_and_what_was_printed_beside_them(staff_client):
+    plan = Plan.objects.get(slug=OGORI)
+    workbook = load_workbook(io.BytesIO(get(staff_client, "dashboard:report-xlsx", OGORI, f"?year={R5}").content))
+    rows = list(workbook["評価と次期計画への継続"].iter_rows(values_only=True))
+    header = rows[1]
+    column = {}
+    for index, name in enumerate(header):
+        column.setdefault(name, index)  # this plan's columns come first
+    assert header[column["R5年度"] + 1] == "最終目標値" and header[column["最終目標値"] + 1] == "記載どおりの注記"
+    employment = next(row for row in rows[2:] if row[1] == "市内就業者数")
+    numbers = (employment[column["単位"]], employment[column["基準値"]], employment[column["R2年度"]])
+    assert numbers == ("人", 17891, 18165)
+    assert employment[column["R3年度"]] is None  # printed `-`: no number
+    assert employment[column["記載どおりの注記"]] == "基準値 17,891人 (H27)、R2 18,165人 (R2)"
+    assert employment[column["公式評価（R6.4現在）"]] == "A-"
+    in_cases = [row for row in rows[2:] if row[1] and row[column["単位"]] == "件"]
+    total = sum(Decimal(str(row[column["R5年度"]])) for row in in_cases if row[column["R5年度"]] is not None)
+    names = [row[1] for row in in_cases]
+    expected = sum(
+        value
+        for value in plan.kpis.filter(name__in=names, actuals__year=R5).values_list("actuals__value", flat=True)
+        if value is not None
+    )
+    assert total == expected
