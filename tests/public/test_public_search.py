@@ -1,8 +1,26 @@
-"""KPI search: NFKC on both sides, kana folded, a part of a word matches (public.search)."""
+"""KPI search: NFKC on both sides, kana folded, a part of a word matches (public.search); in the
+database on Kpi.search_text, a page at a time, in a number of queries that does not depend on the
+hits; the trigram index on PostgreSQL."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from public.search import SearchEntry, find, highlight, normalize_for_search, query_terms
+from plans.models import Kpi
+from plans.rules.text import SEARCH_TEXT_CHARS, search_key
+from plans.services.versions import fill_search_text
+from public.search import (
+    PER_PAGE,
+    SearchEntry,
+    find,
+    highlight,
+    matching_kpis,
+    normalize_for_search,
+    query_terms,
+    search_kpis,
+)
+from tests.factories import plan_with_kpis
 
 ENTRIES = [
     SearchEntry("p1", "計画1", "久留米市", "G4-1", "子育てしやすいと思う市民の割合", "%"),
@@ -96,3 +114,116 @@ def test_highlight_of_several_words():
 
 def test_a_very_long_query_is_cut():
     assert len("".join(query_terms("あ" * 500))) == 100
+
+
+# --- in the database: Kpi.search_text, pages of PER_PAGE, bounded queries ----------------------
+
+
+def searchable_plan(names, slug="searched"):
+    """A plan whose KPIs bear ``names``, with their search keys filled as the import fills them."""
+    plan = plan_with_kpis(len(names), slug=slug, names=names, published=(2020,))
+    fill_search_text(Kpi.objects.filter(plan=plan))
+    return plan
+
+
+@pytest.mark.django_db
+def test_the_database_matches_the_same_kpis_as_the_rule():
+    searchable_plan([entry.name for entry in ENTRIES])
+    for query in (
+        "子育て",
+        "ＭＩＣＥ",
+        "mice",
+        "こみゅにてぃ",
+        "ｺﾐｭﾆﾃｨ",
+        "ガイド",
+        "15歳 80",
+        "利用者 センター",
+        "存在しない",
+    ):
+        found = [kpi.name for kpi in matching_kpis(query)]
+        expected = [hit.entry.name for hit in find(query, ENTRIES)]
+        assert sorted(found) == sorted(expected), query
+        assert [hit.entry.name for hit in search_kpis(query).hits] == found
+
+
+@pytest.mark.django_db
+def test_names_that_start_with_the_query_come_first_in_the_database():
+    searchable_plan(["市民の子育て満足度", "子育て支援センター数", "病児保育と子育て"])
+    assert [kpi.name for kpi in matching_kpis("子育て")] == [
+        "子育て支援センター数",
+        "市民の子育て満足度",
+        "病児保育と子育て",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_search_page_shows_fifty_hits_a_page_with_links_to_the_others(client):
+    searchable_plan([f"子育て支援{index:03d}" for index in range(120)] + ["観光客数"])
+    first = client.get("/search/", {"q": "子育て"})
+    html = first.content.decode()
+    assert first.context["page_obj"].paginator.count == 120
+    assert len(first.context["hits"]) == PER_PAGE
+    assert "120件" in html and "1〜50件目を表示" in html
+    assert 'href="?q=%E5%AD%90%E8%82%B2%E3%81%A6&amp;page=3"' in html
+    assert "<mark>子育て</mark>支援000" in html
+    last = client.get("/search/", {"q": "子育て", "page": 3})
+    assert [hit.entry.name for hit in last.context["hits"]] == [f"子育て支援{index:03d}" for index in range(100, 120)]
+    assert '<ol class="results" start="101">' in last.content.decode()
+    assert client.get("/search/", {"q": "子育て", "page": "many"}).context["page_obj"].number == 1
+
+
+@pytest.mark.django_db
+def test_the_api_search_pages_too(client):
+    searchable_plan([f"子育て支援{index:03d}" for index in range(60)])
+    body = client.get("/api/v1/kpis/", {"q": "子育て", "page": 2}).json()
+    assert (body["count"], body["page"], body["pages"], body["per_page"]) == (60, 2, 2, PER_PAGE)
+    assert [result["name"] for result in body["results"]] == [f"子育て支援{index:03d}" for index in range(50, 60)]
+    assert client.get("/api/v1/kpis/", {"q": "子育て", "page": 0}).status_code == 422
+
+
+@pytest.mark.django_db
+def test_the_search_costs_the_same_queries_for_few_and_many_hits(client):
+    def cost(url):
+        cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context.captured_queries)
+
+    searchable_plan([f"子育て支援{index:03d}" for index in range(3)], slug="few")
+    few = [cost("/search/?q=子育て"), cost("/api/v1/kpis/?q=子育て")]
+    searchable_plan([f"子育て支援{index:03d}" for index in range(300)], slug="many")
+    assert [cost("/search/?q=子育て"), cost("/api/v1/kpis/?q=子育て")] == few
+
+
+@pytest.mark.django_db
+def test_fill_search_text_keeps_the_key_of_each_name_and_writes_only_changes():
+    plan = searchable_plan(["ＫＰＩ ｶﾞｲﾄﾞ"])
+    kpi = Kpi.objects.get(plan=plan)
+    assert kpi.search_text == search_key("ＫＰＩ ｶﾞｲﾄﾞ") == "kpiがいど"
+    assert fill_search_text([kpi]) == 0
+    kpi.name = "観光 ガイド"
+    assert fill_search_text([kpi]) == 1
+    assert Kpi.objects.get(pk=kpi.pk).search_text == "観光がいど"
+
+
+def test_the_seed_import_fills_every_search_key(seed):
+    keys = list(Kpi.objects.values_list("name", "search_text"))
+    assert keys and all(text == search_key(name)[:SEARCH_TEXT_CHARS] for name, text in keys)
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm exists on PostgreSQL only")
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_trigram_index_exists_and_serves_the_search_on_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'plans_kpi_search_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "gin" in definition and "gin_trgm_ops" in definition and "search_text" in definition
+    searchable_plan([f"指標{index}" for index in range(200)] + ["子育て支援センター数"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE plans_kpi")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small: ask what the index can do
+    plan = Kpi.objects.filter(search_text__contains="子育て支援").explain()
+    assert "plans_kpi_search_trgm" in plan
