@@ -16,6 +16,7 @@ first so that KPIs, actuals and targets can be written in one pass.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import multiprocessing
 import random
@@ -150,6 +151,14 @@ def save_places(places: list[Place]) -> dict[str, int]:
     exists (the seed plans' 久留米市…); municipality id by code."""
     existing = dict(Municipality.objects.filter(code__in=[place.code for place in places]).values_list("code", "pk"))
     new = [place for place in places if place.code not in existing]
+    clashes = set(Municipality.objects.filter(name__in=[place.name for place in new]).values_list("name", flat=True))
+    prefectures = {code: name for code, name, _count in PREFECTURES}
+    new = [  # a name another municipality already has (names are unique) gets its prefecture's
+        dataclasses.replace(place, name=f"{place.name}({prefectures[place.prefecture_code]})"[:50])
+        if place.name in clashes
+        else place
+        for place in new
+    ]
     ids = reserve_ids(Municipality, len(new))
     Table(Municipality, ("id", "code", "name", "name_kana", "name_romaji", "prefecture_code")).insert(
         [
@@ -417,7 +426,7 @@ def _generate_chunk(places: list[Place], *, municipality_ids: dict[str, int], si
 
 
 def _in_processes(work, chunks: list, jobs: int) -> Iterator:
-    if jobs <= 1 or connection.vendor == "sqlite" or len(chunks) <= 1:
+    if jobs <= 1 or connection.vendor == "sqlite" or len(chunks) <= 1 or connection.in_atomic_block:
         yield from map(work, chunks)
         return
     connections.close_all()  # a forked child must not share the parent's connection

@@ -172,8 +172,8 @@ def recompute_in_processes(
     SQLite, which lets one writer in at a time."""
     batches = [list(plan_ids[start : start + batch_size]) for start in range(0, len(plan_ids), batch_size)]
     work = functools.partial(_recompute_batch, replace=replace)
-    if jobs <= 1 or connection.vendor == "sqlite" or len(batches) <= 1:
-        yield from map(work, batches)
+    if jobs <= 1 or connection.vendor == "sqlite" or len(batches) <= 1 or connection.in_atomic_block:
+        yield from map(work, batches)  # a caller's open transaction is this connection's alone
         return
     connections.close_all()  # a forked child must not share the parent's connection
     with multiprocessing.get_context("fork").Pool(jobs) as pool:

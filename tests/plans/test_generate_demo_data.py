@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from plans.choices import ActualStatus, Direction
-from plans.demo.catalogue import NATIONAL_MUNICIPALITIES, KpiTemplate
+from plans.demo.catalogue import NATIONAL_MUNICIPALITIES, PREFECTURES, KpiTemplate
 from plans.demo.generator import chosen_places, national_places, written
 from plans.models import (
     Actual,
@@ -140,3 +140,12 @@ def test_values_are_written_as_staff_write_them(amount, places, unit, expected):
     value, raw = written(amount, KpiTemplate("x", unit, "increase", 1, 0, places=places))
     assert raw == expected
     assert str(value).lstrip("-") == expected.replace(",", "").replace("△", "").removesuffix(unit)
+
+
+def test_a_name_already_taken_gets_its_prefecture():
+    """Municipality names are unique: a generated name another municipality has is told apart."""
+    place = chosen_places(3, seed=1)[0]
+    Municipality.objects.create(name=place.name)
+    generate()
+    prefecture = next(name for code, name, _count in PREFECTURES if code == place.prefecture_code)
+    assert Municipality.objects.get(code=place.code).name == f"{place.name}({prefecture})"
