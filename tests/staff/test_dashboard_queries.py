@@ -116,34 +116,34 @@ def pages(plan: Plan) -> dict[str, str]:
 
 # Each request: the session and the user (2), then the page's own queries.
 #   plan overview: measured years; plan_progress for the year (plan, scale, the stored progress,
-#   KPIs with their attachments and department, yearly targets, actuals, ratings); goals with
-#   directions (2), printed tallies; goals' texts; printed marks; the stored marks of the years
-#   shown (the targets' marks year by year and the marks over the years) = 14 (+1 for the plan
+#   KPIs with their attachments and department, yearly targets, actuals, ratings, target
+#   revisions); goals with directions (2), printed tallies; goals' texts; printed marks; the stored
+#   marks of the years shown (the targets' marks year by year and the marks over the years) = 15 (+1 for the plan
 #   from visible_plans)
 EXPECTED = {
     "index": 2 + 1,  # the visible plans with their counts
-    "plan": 2 + 1 + 14,
-    "goal": 2 + 1 + 14,
-    "goal-csv": 2 + 1 + 14,
-    "goal-xlsx": 2 + 1 + 14,
-    "other-kpis": 2 + 1 + 14,
-    # measured years, the KPI + targets, actuals, ratings, its successors, its stored row of the
-    # year (its standing), the stored progress of its years with data
-    "kpi": 2 + 1 + 8,
+    "plan": 2 + 1 + 15,
+    "goal": 2 + 1 + 15,
+    "goal-csv": 2 + 1 + 15,
+    "goal-xlsx": 2 + 1 + 15,
+    "other-kpis": 2 + 1 + 15,
+    # measured years, the KPI + targets, actuals, ratings, revisions, its successors, its stored row
+    # of the year (its standing), the stored progress of its years with data
+    "kpi": 2 + 1 + 9,
     # the plan, the KPI exists, visible plan ids, the links, the chain's plans, the KPIs with
-    # their plans + targets, actuals, ratings, the chain's stored progress (and the published
-    # years, when a plan of the chain is not open to the user: never for this administrator)
-    "lineage": 2 + 1 + 1 + 1 + 1 + 1 + 4 + 1,
+    # their plans + targets, actuals, ratings, revisions, the chain's stored progress (and the
+    # published years, when a plan of the chain is not open to the user: never for this administrator)
+    "lineage": 2 + 1 + 1 + 1 + 1 + 1 + 5 + 1,
     # visible plan ids; the region (vision plans, their partners, the plans); every KPI's name;
-    # the matched KPIs with their plans + targets, actuals, ratings; their stored progress
-    # (published years as above)
-    "region": 2 + 1 + 3 + 1 + 4 + 1,
+    # the matched KPIs with their plans + targets, actuals, ratings, revisions; their stored
+    # progress (published years as above)
+    "region": 2 + 1 + 3 + 1 + 5 + 1,
     # the plan overview, raw texts, direction texts, projects + directions + reviews,
     # the successor plan, the drops, the successor's KPIs; the printed outlooks with their
     # dates, the goals' evaluation texts and committee comments
-    "report": 2 + 1 + 14 + 1 + 1 + 3 + 3 + 3,
-    "report-xlsx": 2 + 1 + 14 + 1 + 1 + 3 + 3 + 3,
-    "report-pdf": 2 + 1 + 14 + 1 + 1 + 3 + 3 + 3,
+    "report": 2 + 1 + 15 + 1 + 1 + 3 + 3 + 3,
+    "report-xlsx": 2 + 1 + 15 + 1 + 1 + 3 + 3 + 3,
+    "report-pdf": 2 + 1 + 15 + 1 + 1 + 3 + 3 + 3,
 }
 
 
