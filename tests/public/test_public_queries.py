@@ -68,23 +68,26 @@ def test_lists_cost_the_same_number_of_queries_for_one_plan_and_for_several(clie
 
 def test_what_each_page_costs(client):
     plan = build_plan("measured", goals=3, kpis=30)
+    # Every page first reads its data version (public.caching: the plan's, or the nation's aggregate).
+    # Home: the number of plans, the prefectures' municipality and plan counts (2);
     # plans, their partners, each plan's latest year with a measured actual, the stored plan tallies
     # (no KPI and no actual is loaded: the home page reads the stored progress); the data's dates
     # (KPIs per plan, official values per plan-year, publications, reopened years: 4)
-    assert queries(client, "/") == 8
+    assert queries(client, "/") == 12
     # plan with partners (2), published years (1), plan_progress for the year, loaded once (7: the
     # plan, scale, stored progress, KPIs, targets, actuals, ratings), plan_tallies on it: goals,
     # directions, printed tallies (3); KPIs outside goals (1), their latest stored actuals (1), the
     # packages (1); the data's dates (4)
-    assert queries(client, f"/plans/{plan.slug}/") == 21
+    assert queries(client, f"/plans/{plan.slug}/") == 22
     # goal with plan, published years, plan_progress for the year (plan, scale, stored progress,
     # KPIs, targets, actuals, ratings), the latest stored actual of each KPI up to the year, the
     # goal's directions, the plan's goals (for the links to the others); the data's dates (4)
-    assert queries(client, f"/plans/{plan.slug}/goals/1/") == 17
+    assert queries(client, f"/plans/{plan.slug}/goals/1/") == 18
     # plan, KPI with targets, actuals and ratings, the plan's scale, its stored years with data,
     # the KPIs that continue it; the data's dates (4)
-    assert queries(client, f"/plans/{plan.slug}/kpis/K3/") == 13
-    # data version (public_cache), the plan (view, then service), scale, KPIs with targets, actuals, ratings
-    assert queries(client, f"/plans/{plan.slug}/downloads/kpi.csv") == 8
-    # data version, then one query with a counting subquery per kind of row
-    assert queries(client, "/api/v1/plans/") == 2
+    assert queries(client, f"/plans/{plan.slug}/kpis/K3/") == 14
+    # data version (public_cache), the plan (view, then service), scale, KPIs with targets, actuals, ratings,
+    # target revisions
+    assert queries(client, f"/plans/{plan.slug}/downloads/kpi.csv") == 9
+    # data version, the plans, then (cache empty) one query with a counting subquery per kind of row
+    assert queries(client, "/api/v1/plans/") == 3
