@@ -184,6 +184,8 @@ def test_restoring_an_old_version_in_the_admin_moves_the_stored_progress(admin_c
     first = Actual.history.filter(id=actual.pk).order_by("history_date").first()
     Actual.objects.filter(pk=actual.pk).update(raw="1人", value=1)
     recompute_plan(actual.kpi.plan_id)
+    superuser = get_user_model().objects.get(username="admin")
+    review.reopen_year(superuser, actual.kpi.plan, actual.year, "版の復元を試すため")  # published: locked
     url = f"/admin/plans/actual/{actual.pk}/history/{first.history_id}/"
     form = admin_client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}

@@ -38,6 +38,7 @@ def form_data(rows: dict) -> dict:
         data[f"note-{kpi_obj.pk}"] = note
         current = ReportedActual.objects.filter(kpi=kpi_obj, year=YEAR).first()
         data[f"version-{kpi_obj.pk}"] = str(current.version if current else 0)
+        data[f"confirm-{kpi_obj.pk}"] = "1"  # the person read any warnings and confirms
     return data
 
 
@@ -157,7 +158,7 @@ def commit_queries(user, kpis, text, version) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    changes = preview(user, [Submission(item.pk, 2023, text, version=version) for item in kpis]).changes
+    changes = preview(user, [Submission(item.pk, 2023, text, version=version, confirmed=True) for item in kpis]).changes
     assert len(changes) == len(kpis)
     with CaptureQueriesContext(connection) as context:
         apply(user, changes)
