@@ -76,7 +76,7 @@ class KpiValues:
     cumulative: bool = False  # the actuals are running totals (累計)
     baseline_year_assumed: bool = False  # no baseline year printed: the year before the plan starts
     places: int | None = None  # decimal places of the values as written (None: show as stored)
-    revisions: tuple[Revision, ...] = ()  # target and baseline revisions (KPI見直し), any order
+    revisions: tuple[Revision, ...] = ()  # target and baseline revisions (KPI見直し), as they were made
     target_follows_baseline: bool = False  # a maintain KPI with no written target targets its baseline
 
     @property
@@ -87,7 +87,8 @@ class KpiValues:
 
 def _replaced_by_later(revisions: Iterable[Revision], field_name: str, year: int) -> Revision | None:
     """The earliest revision of ``field_name`` that takes effect after ``year`` (its old values
-    were in force in ``year``), or None when the KPI's current values were."""
+    were in force in ``year``), or None when the KPI's current values were. Of two taking effect
+    the same year, the one made first replaced the older version."""
     later = [revision for revision in revisions if revision.field == field_name and revision.effective_from_year > year]
     return min(later, key=lambda revision: revision.effective_from_year) if later else None
 

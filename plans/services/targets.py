@@ -28,6 +28,7 @@ from plans import access
 from plans.choices import TargetField
 from plans.models import Kpi, TargetRevision
 from plans.rules.entry_checks import check_entry
+from plans.rules.notation import format_year
 from plans.rules.years import MAX_YEAR, MIN_YEAR
 from plans.services import progress
 from plans.services.review import mark_data_changed
@@ -86,7 +87,17 @@ def _problems(user, kpi: Kpi, field: str, effective_from_year, revised_on, reaso
             continue
         if not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
             problems.append(f"{label}は{MIN_YEAR}〜{MAX_YEAR}年の範囲で入力してください。")
+    latest = _latest_effective_year(kpi, field)
+    if latest is not None and isinstance(effective_from_year, int) and effective_from_year < latest:
+        # Each revision replaces the version in force before it: an earlier start would cut into
+        # the years a later version already covers, and the history would no longer be a chain.
+        problems.append(f"適用開始年度は、前回の見直し（{format_year(latest)}から）より前にはできません。")
     return problems
+
+
+def _latest_effective_year(kpi: Kpi, field: str) -> int | None:
+    revisions = TargetRevision.objects.filter(kpi_id=kpi.pk, field=field).order_by("-effective_from_year")
+    return revisions.values_list("effective_from_year", flat=True).first()
 
 
 def revise_target(

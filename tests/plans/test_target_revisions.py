@@ -46,6 +46,8 @@ RAISED_FROM_2017 = Revision(TARGET, 2017, D("78.0"), 2019)
         ((RAISED_FROM_2017, Revision(TARGET, 2015, D("60.0"), 2018)), 2014, D("60.0"), 2018, D("75.4"), 2014),
         ((RAISED_FROM_2017, Revision(TARGET, 2015, D("60.0"), 2018)), 2016, D("78.0"), 2019, D("75.4"), 2014),
         ((Revision(TARGET, 2015, D("60.0"), 2018), RAISED_FROM_2017), 2016, D("78.0"), 2019, D("75.4"), 2014),
+        # Two from the same year: the one made first replaced the version in force before.
+        ((RAISED_FROM_2017, Revision(TARGET, 2017, D("79.0"), 2019)), 2016, D("78.0"), 2019, D("75.4"), 2014),
         # A baseline revision changes the baseline only, and only before it took effect.
         ((Revision(BASELINE, 2018, D("74.0"), 2013),), 2017, D("80.0"), 2019, D("74.0"), 2013),
         ((Revision(BASELINE, 2018, D("74.0"), 2013),), 2018, D("80.0"), 2019, D("75.4"), 2014),
@@ -207,6 +209,18 @@ def test_a_revision_is_refused_with_a_reason(field, text, year, revised_on, reas
     assert kpi.target_value == D("150")
     assert not TargetRevision.objects.exists()
     assert _stored(kpi.pk) == before
+
+
+@pytestmark_db
+def test_a_revision_cannot_start_before_the_previous_one_of_the_same_field():
+    plan, planner = _plan_and_planner()
+    kpi = plan.kpis.get(code="K0")
+    revise_target(planner, kpi, TARGET, "130人", 2022, REVISED_ON, "一度目")
+    with pytest.raises(RevisionRefused, match="前回の見直し"):
+        revise_target(planner, kpi, TARGET, "140人", 2021, REVISED_ON, "二度目")
+    revise_target(planner, kpi, BASELINE, "90人", 2021, REVISED_ON, "基準値は別の履歴")
+    revise_target(planner, kpi, TARGET, "140人", 2022, REVISED_ON, "同じ年度からは可")
+    assert TargetRevision.objects.filter(kpi=kpi).count() == 3
 
 
 @pytestmark_db
