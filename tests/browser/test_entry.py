@@ -38,6 +38,9 @@ def test_department_staff_enter_a_years_actuals_and_see_marks_update(page, seede
     expect(row.locator(".mark-error")).to_contain_text("読めません")
     value.fill("180")
     expect(mark).to_have_text("△")
+    confirm = row.locator("label.confirm input")
+    if confirm.is_visible():  # a warning (e.g. far from last year's): the person confirms it
+        confirm.check()
     tourism = page.locator("tr.entry-row", has_text="年間観光入込客数")
     tourism.locator("select.status").select_option("集計中")
     tourism.locator("input.note").fill("県の公表待ち")
@@ -80,6 +83,8 @@ def test_download_fill_upload_confirm_and_find_the_values_saved(page, seeded_ser
     expect(preview).to_contain_text("変更 2件")
     expect(preview.locator("tr.change", has_text="創業者数(H27)")).to_contain_text("○")
     assert not ReportedActual.objects.filter(kpi__plan__slug="ogori-strategy-3", year=YEAR).exists()
+    for box in preview.locator("input[name=confirm]").all():  # the person confirms any warnings
+        box.check()
     page.get_by_role("button", name="確定して保存する").click()
     expect(page.locator(".messages")).to_contain_text("2件の変更を保存しました")
     assert ReportedActual.objects.get(kpi__plan__slug="ogori-strategy-3", kpi__code="1(2)-1", year=YEAR).raw == "200人"
