@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 URLS = [
     "/",
     "/?municipality=テスト",
-    "/prefectures/40/",
+    "/prefectures/47/",
     "/municipalities/{town}/",
     "/plans/{slug}/",
     "/plans/{slug}/goals/1/",
@@ -37,9 +37,10 @@ URLS = [
 
 
 def build_plan(number: int, kpis: int) -> Plan:
-    """A plan of ``kpis`` KPIs in a town of 福岡県 of its own, 2020 and 2021 published."""
+    """A plan of ``kpis`` KPIs in a town of 沖縄県 of its own (the seed plans' are in 福岡県), 2020
+    and 2021 published."""
     town = MunicipalityFactory(
-        name=f"テスト町{number}", code=full_code(f"40{number + 600:03d}"), prefecture_code="40", name_kana="てすと"
+        name=f"テスト町{number}", code=full_code(f"47{number + 600:03d}"), prefecture_code="47", name_kana="てすと"
     )
     plan = plan_with_kpis(
         kpis,
@@ -93,7 +94,7 @@ def test_a_cached_response_costs_only_its_data_version(client, url):
 def test_the_home_page_lists_prefectures_and_finds_municipalities(client):
     plan = build_plan(1, 10)
     html = client.get("/").content.decode()
-    assert '<a href="/prefectures/40/">福岡県</a>' in html
+    assert '<a href="/prefectures/47/">沖縄県</a>' in html
     assert "1市区町村・計画1件" in html
     assert html.count("<li>") >= 47
     found = client.get("/", {"municipality": "テスト町"}).content.decode()
@@ -104,12 +105,12 @@ def test_the_home_page_lists_prefectures_and_finds_municipalities(client):
 
 def test_a_prefecture_page_lists_its_municipalities_a_page_at_a_time(client):
     for number in range(1, 53):
-        MunicipalityFactory(name=f"町{number:02d}", code=full_code(f"40{number + 100:03d}"), prefecture_code="40")
-    first = client.get("/prefectures/40/")
+        MunicipalityFactory(name=f"町{number:02d}", code=full_code(f"47{number + 100:03d}"), prefecture_code="47")
+    first = client.get("/prefectures/47/")
     assert first.status_code == 200
     assert len(first.context["municipalities"]) == 50
     assert "52市区町村（1〜50件目）" in first.content.decode()
-    second = client.get("/prefectures/40/", {"page": 2}).content.decode()
+    second = client.get("/prefectures/47/", {"page": 2}).content.decode()
     assert "町51" in second and "町52" in second and "町01" not in second
     assert client.get("/prefectures/99/").status_code == 404
 
