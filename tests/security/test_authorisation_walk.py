@@ -48,6 +48,8 @@ OBJECT = "object"  # names the other municipality's (department's) object: every
 
 RULES: list[tuple[str, str]] = [
     # Citizens' pages, open data and the API: published data only.
+    ("plans:prefecture", PUBLIC),  # a prefecture's municipalities (by its two-digit code)
+    ("plans:municipality", PUBLIC),  # a municipality's plans with their public tallies
     ("plans:*", PUBLIC),
     ("api:*", PUBLIC),
     ("set_language", PUBLIC),
