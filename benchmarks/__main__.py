@@ -9,6 +9,7 @@ says what each measures.
 
 import json
 import os
+import resource
 import sys
 import time
 from contextlib import contextmanager
@@ -246,6 +247,7 @@ def _generated() -> dict:
     scale) plans of 300 KPIs and 10 years, stored progress included."""
     if not _demo:
         municipalities = max(1, round(NATION * SCALE))
+        cpu = _cpu_seconds()
         started = time.perf_counter()
         call_command(
             "generate_demo_data",
@@ -254,9 +256,9 @@ def _generated() -> dict:
             years=YEARS,
             seed=1,
             jobs=JOBS,
-            skip_checks=True,
         )
         seconds = time.perf_counter() - started
+        used = _cpu_used(cpu, _cpu_seconds())
         _demo.update(
             scale=SCALE,
             municipalities=municipalities,
@@ -264,9 +266,62 @@ def _generated() -> dict:
             jobs=_jobs(),
             generate_s=round(seconds, 1),
             generate_nation_s_extrapolated=round(seconds / SCALE, 0) if SCALE < 1 else None,
+            **used,
+            generate_nation_s_on_idle_cores=_on_idle_cores(used, SCALE),
             engine=connection.vendor,
         )
     return _demo
+
+
+def _cpu_seconds() -> dict:
+    """CPU seconds so far of this process with its finished children (the forked workers), and of
+    the PostgreSQL cluster when it runs on this machine (its postmaster, the backends it reaped,
+    the ones alive). On a shared machine the wall time depends on the others' load; these do not."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds = {"python": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime}
+    if connection.vendor == "postgresql":
+        seconds["postgres"] = _cluster_cpu()
+    return seconds
+
+
+def _cluster_cpu() -> float | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW data_directory")
+            postmaster = int((Path(cursor.fetchone()[0]) / "postmaster.pid").read_text().split()[0])
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, parent = int(stat.parent.name), int(fields[1])
+            if pid == postmaster:
+                total += sum(int(value) for value in fields[11:15]) / tick  # its own and its reaped children's
+            elif parent == postmaster:
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+    except (OSError, ValueError, IndexError):
+        return None  # not on this machine, or not readable
+
+
+def _cpu_used(before: dict, after: dict) -> dict:
+    return {
+        f"{name}_cpu_s": None
+        if after.get(name) is None or before.get(name) is None
+        else round(after[name] - before[name], 1)
+        for name in after
+    }
+
+
+def _on_idle_cores(used: dict, share: float) -> float | None:
+    """The nation's wall time on BENCH_CORES (default 2) otherwise idle cores, from the CPU seconds
+    this share of it took (Python and PostgreSQL together, shared evenly over the cores)."""
+    if any(value is None for value in used.values()):
+        return None
+    return round(sum(used.values()) / share / int(os.environ.get("BENCH_CORES", "2")))
 
 
 def _jobs() -> int:
@@ -288,25 +343,34 @@ def bench_generate() -> dict:
 
 
 def bench_recompute() -> dict:
-    """recompute_progress --all --jobs BENCH_JOBS over the generated plans (replacing every stored
-    row): wall time, KPIs per second, and the nation extrapolated (522,300 KPIs)."""
-    from plans.models import KpiYearProgress
+    """recompute_progress --all --jobs BENCH_JOBS over the generated plans, twice: finding the data
+    as it was (every row computed and compared, none written: the usual case), then after the
+    stored rows were emptied (every row written again: the worst case). Wall time, KPIs per
+    second, and the nation extrapolated (522,300 KPIs) for each."""
+    from plans.models import KpiYearProgress, ProgressTally
 
     demo = _generated()
-    started = time.perf_counter()
-    call_command("recompute_progress", all=True, jobs=JOBS, skip_checks=True)
-    seconds = time.perf_counter() - started
-    pace = demo["kpis"] / seconds
-    return {
-        "scale": SCALE,
-        "kpis": demo["kpis"],
-        "jobs": _jobs(),
-        "rows": KpiYearProgress.objects.count(),
-        "recompute_s": round(seconds, 1),
-        "kpis_per_second": round(pace),
-        "recompute_nation_s_extrapolated": round(NATION * KPIS_PER_PLAN / pace),
-        "engine": connection.vendor,
-    }
+    result = {"scale": SCALE, "kpis": demo["kpis"], "jobs": _jobs(), "engine": connection.vendor}
+    for case in ("unchanged", "rewrite"):
+        if case == "rewrite":
+            ProgressTally.objects.all().delete()
+            KpiYearProgress.objects.all().delete()
+        cpu = _cpu_seconds()
+        started = time.perf_counter()
+        call_command("recompute_progress", all=True, jobs=JOBS)
+        seconds = time.perf_counter() - started
+        used = _cpu_used(cpu, _cpu_seconds())
+        pace = demo["kpis"] / seconds
+        result[case] = {
+            "recompute_s": round(seconds, 1),
+            "kpis_per_second": round(pace),
+            "recompute_nation_s_extrapolated": round(NATION * KPIS_PER_PLAN / pace),
+            **used,
+            "recompute_nation_s_on_idle_cores": _on_idle_cores(used, demo["kpis"] / (NATION * KPIS_PER_PLAN)),
+        }
+    result["rows"] = KpiYearProgress.objects.count()
+    result["recompute_s"] = result["unchanged"]["recompute_s"]
+    return result
 
 
 # --- pages under wrk: the next step ----------------------------------------------------------------

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, connections, transaction
+from django.db.models import QuerySet
 
 from plans import selectors
 from plans.choices import RatingKind, TallyScope, YearKind
@@ -55,7 +56,8 @@ from plans.selectors.progress import kpi_values, plan_scale
 VIEWS = ((ProgressView.STAFF, False), (ProgressView.PUBLIC, True))
 PLACES = Decimal("0.000001")  # the decimal places the columns keep (an interpolated target is cut there)
 PLANS_PER_BATCH = 10  # plans loaded, evaluated and written together by recompute_plans
-COPY_THRESHOLD = 5000  # rows from which PostgreSQL's COPY beats a multi-row INSERT
+COPY_THRESHOLD = 1000  # rows from which PostgreSQL's COPY beats a multi-row INSERT
+DELETE_CHUNK = 900  # ids a DELETE names (SQLite takes 999 parameters)
 
 # The stored columns of a KpiYearProgress row, in the order the fast path builds its tuples.
 ROW_COLUMNS = (
@@ -146,19 +148,20 @@ def recompute_plans(
     plan_ids: Sequence[int], *, batch_size: int = PLANS_PER_BATCH, replace: bool = True
 ) -> Iterator[int]:
     """Rebuild the stored progress and tallies of many plans, ``batch_size`` plans a transaction;
-    yields the rows written by each batch (a caller shows progress with it).
+    yields the rows each batch stores (a caller shows progress with it).
 
-    ``replace=False`` skips deleting the old rows: only for plans known to have none (a freshly
-    generated dataset), where the delete would scan for nothing."""
+    Only the rows that change are written (``_store``). ``replace=False`` skips reading the
+    stored rows: only for plans known to have none (a freshly generated dataset)."""
     for start in range(0, len(plan_ids), batch_size):
         batch = list(plan_ids[start : start + batch_size])
         with transaction.atomic():
-            locked = list(Plan.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
-            if replace and locked:
-                KpiYearProgress.objects.filter(plan_id__in=batch).delete()
-                ProgressTally.objects.filter(plan_id__in=batch).delete()
+            list(Plan.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
             rows, tallies = _build(_load(batch))
-            _insert(KpiYearProgress, ROW_COLUMNS, rows)
+            if replace:
+                _store(KpiYearProgress.objects.filter(plan_id__in=batch), rows)
+                ProgressTally.objects.filter(plan_id__in=batch).delete()
+            else:
+                _insert(KpiYearProgress, ROW_COLUMNS, rows)
             _insert(ProgressTally, TALLY_COLUMNS, tallies)
         yield len(rows)
 
@@ -192,19 +195,30 @@ def _recompute(plan_id: int, *, kpi_ids: set[int] | None) -> int:
             years = selectors.progress_years(plan)
             if selectors.stored_years(plan_id) != years:
                 kpi_ids = None  # the plan's years moved (an actual of a new year): every KPI follows
-        stale = KpiYearProgress.objects.filter(plan_id=plan_id)
+        stored = KpiYearProgress.objects.filter(plan_id=plan_id)
         if kpi_ids is not None:
-            stale = stale.filter(kpi_id__in=kpi_ids)
-        stale.delete()
+            stored = stored.filter(kpi_id__in=kpi_ids)
         loaded = _load([plan_id], kpi_ids=kpi_ids, years={plan_id: years} if kpi_ids is not None else None)
         rows, tallies = _build(loaded)
-        _insert(KpiYearProgress, ROW_COLUMNS, rows)
+        _store(stored, rows)
         if kpi_ids is None:
             ProgressTally.objects.filter(plan_id=plan_id).delete()
             _insert(ProgressTally, TALLY_COLUMNS, tallies)
         else:
             retally(plan_id)  # the plan's other KPIs kept their rows: count from what is stored
     return len(rows)
+
+
+def _store(stored: QuerySet[KpiYearProgress], rows: list[tuple]) -> None:
+    """Make ``stored`` hold exactly ``rows``: a stored row equal to a computed one stays (most of
+    them, when a recompute finds the data as it was), the others are deleted and the new ones
+    inserted. Reading a row costs the database far less than deleting and inserting it again."""
+    kept = {row[1:]: row[0] for row in stored.order_by().values_list("pk", *ROW_COLUMNS)}
+    new = [row for row in rows if kept.pop(row, None) is None]
+    gone = list(kept.values())
+    for start in range(0, len(gone), DELETE_CHUNK):
+        KpiYearProgress.objects.filter(pk__in=gone[start : start + DELETE_CHUNK]).delete()
+    _insert(KpiYearProgress, ROW_COLUMNS, new)
 
 
 # --- loading a batch of plans as plain values ---------------------------------------------------
@@ -382,7 +396,7 @@ def _plan_rows(plan: _PlanInputs) -> list[tuple]:
     ``evaluate_kpi`` ignores the actuals after the year it judges, so a year before the first
     actual citizens may not see has the same public row as the staff row; only the later years
     are evaluated again with the public actuals."""
-    staff, public = ProgressView.STAFF, ProgressView.PUBLIC
+    staff, public = ProgressView.STAFF.value, ProgressView.PUBLIC.value  # plain str: rows are compared
     plan_id, scale, years, published = plan.plan_id, plan.scale, plan.years, plan.published
     rows: list[tuple] = []
     for kpi in plan.kpis:
