@@ -149,7 +149,7 @@ def test_one_refused_value_refuses_the_whole_batch(town):
         review.approve(town["planner"], [good.pk, bad.pk])
     good.refresh_from_db()
     assert good.state == ReviewState.SUBMITTED
-    assert not Actual.objects.filter(year=OPEN_YEAR).exists()
+    assert not Actual.objects.filter(kpi__plan=town["plan"], year=OPEN_YEAR).exists()
 
 
 # --- only approved values are official ----------------------------------------------------------
@@ -235,7 +235,7 @@ def test_approval_refuses_a_value_of_a_year_published_meanwhile(town):
     PublishedYear.objects.create(plan=plan, year=OPEN_YEAR)
     with pytest.raises(review.ReviewRefused, match="公表済み"):
         review.approve(planner, [reported.pk])
-    assert not Actual.objects.filter(year=OPEN_YEAR).exists()
+    assert not Actual.objects.filter(kpi__plan=town["plan"], year=OPEN_YEAR).exists()
 
 
 # --- a KPI continued into the next plan -----------------------------------------------------------

@@ -125,7 +125,10 @@ def test_the_queue_lists_values_with_warnings_first_and_the_planner_approves_sev
         reverse("review:decide"), {"action": "approve", "reported": [plain.pk, warned.pk]}, follow=True
     )
     assert "2件の実績を承認しました" in response.content.decode()
-    assert set(Actual.objects.filter(year=YEAR).values_list("raw", flat=True)) == {"130人", "1,300人"}
+    assert set(Actual.objects.filter(kpi__plan=town["plan"], year=YEAR).values_list("raw", flat=True)) == {
+        "130人",
+        "1,300人",
+    }
 
 
 def test_returning_without_a_comment_is_refused_with_a_message(client, town):
@@ -147,7 +150,9 @@ def test_only_the_plans_planners_decide(client, town, who):
     response = client.post(reverse("review:decide"), {"action": "approve", "reported": [value.pk]}, follow=True)
     assert response.status_code in (200, 403)
     value.refresh_from_db()
-    assert value.state == ReviewState.SUBMITTED and not Actual.objects.filter(year=YEAR).exists()
+    assert (
+        value.state == ReviewState.SUBMITTED and not Actual.objects.filter(kpi__plan=town["plan"], year=YEAR).exists()
+    )
 
 
 def test_decisions_are_post_only(client, town):
@@ -233,7 +238,7 @@ def test_a_disguised_file_is_refused_with_a_message(client, town, settings, tmp_
     upload = SimpleUploadedFile("集計.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
     response = client.post(url, {"file": upload, "next": submit_url(town)}, follow=True)
     assert "形式ではありません" in response.content.decode()
-    assert not Evidence.objects.exists() and not any(tmp_path.rglob("*.pdf"))
+    assert not Evidence.objects.filter(reported=value).exists() and not any(tmp_path.rglob("*.pdf"))
 
 
 # --- publication: completeness, gaps, reopening --------------------------------------------------------
@@ -267,7 +272,7 @@ def test_a_reopened_year_shows_its_reason_to_staff_and_citizens_until_published_
     data = {"plan": plan.slug, "year": 2021, "action": "reopen"}
     response = client.post("/staff/publication/", {**data, "reason": ""}, follow=True)
     assert "再開する理由を入力してください" in response.content.decode()
-    assert not YearReopening.objects.exists()
+    assert not YearReopening.objects.filter(plan=plan).exists()
     reason = "県の確定値が公表されたため、人口の数値を訂正します"
     response = client.post("/staff/publication/", {**data, "reason": reason}, follow=True)
     assert "修正のため再開中" in response.content.decode() and reason in response.content.decode()
