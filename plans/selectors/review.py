@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from plans import access
 from plans.choices import ReviewState
@@ -103,10 +103,14 @@ def may_report_for(user, department_id: int) -> bool:
     return access.editable_kpis(user).filter(department_id=department_id).exists()
 
 
-def review_queue(user, year: int | None = None, *, states=(ReviewState.SUBMITTED,)) -> list[ReviewItem]:
-    """The values waiting for a planner's decision in the plans they lead: values with warnings
-    first, then by plan, department and the KPI's order."""
-    reported = ReportedActual.objects.filter(kpi__plan__in=access.led_plans(user).values("pk"), state__in=states)
+def review_queue(user, year: int | None = None) -> list[ReviewItem]:
+    """The values waiting for a planner's decision in the plans they lead — those submitted, and
+    the planner's own entries not approved yet (they may approve what they entered themselves):
+    values with warnings first, then by plan, department and the KPI's order."""
+    waiting = Q(state=ReviewState.SUBMITTED) | Q(
+        state__in=(ReviewState.DRAFT, ReviewState.RETURNED), updated_by_id=user.pk
+    )
+    reported = ReportedActual.objects.filter(waiting, kpi__plan__in=access.led_plans(user).values("pk"))
     if year is not None:
         reported = reported.filter(year=year)
     rows = list(

@@ -284,3 +284,13 @@ def test_a_reopened_year_shows_its_reason_to_staff_and_citizens_until_published_
     client.logout()
     cache.clear()
     assert reason not in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_a_planners_own_entries_wait_in_the_queue_for_their_approval(client, town):
+    own = reported(town["kpis"][0], by=town["planner"])
+    someone_elses_draft = reported(town["kpis"][1], raw="777人", by=town["clerk"])
+    client.force_login(town["planner"])
+    page = client.get(reverse("review:queue")).content.decode()
+    assert f'value="{own.pk}"' in page and f'value="{someone_elses_draft.pk}"' not in page
+    client.post(reverse("review:decide"), {"action": "approve", "reported": [own.pk]})
+    assert Actual.objects.get(kpi=town["kpis"][0], year=YEAR).raw == "130人"
