@@ -250,6 +250,15 @@ def test_a_planner_revises_a_target_on_the_kpi_page_and_every_version_is_listed(
     assert "再度の見直し" in page and "見直しを記録する" not in page
 
 
+def test_a_committee_member_finds_its_pages_from_the_staff_home(client, town):
+    client.force_login(town["member"])
+    page = client.get(reverse("staff:home")).content.decode()
+    assert reverse("committee:index") in page and reverse("dashboard:index") in page
+    assert reverse("staff:publication") not in page
+    index = client.get(reverse("committee:index")).content.decode()
+    assert _plan_year(town["plan"], 2024) in index and town["other"].slug not in index
+
+
 def test_the_staff_kpi_page_links_to_its_revisions(client, town):
     plan = town["plan"]
     kpi = plan.kpis.get(code="K0")
