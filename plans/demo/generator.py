@@ -343,7 +343,7 @@ def _kpi(rows, draw, kpi_id, plan_id, template: KpiTemplate, attachment, departm
                    target_value, target_raw, at_least, template.total_years, index,
                    search_key(name)[:400]))  # fmt: skip
     span = target_year - baseline_year
-    if draw.random() < 0.25:  # stated yearly targets, every other year
+    if not template.total_years and draw.random() < 0.25:  # stated yearly targets, every other year
         for year in years[1::2]:
             if year != target_year:
                 value, raw = written(baseline + (target - baseline) * (year - baseline_year) / span, template)
@@ -369,7 +369,7 @@ def _kpi(rows, draw, kpi_id, plan_id, template: KpiTemplate, attachment, departm
             amount = running
         else:
             amount = baseline + (target - baseline) * share * pace + draw.gauss(0, abs(baseline) * 0.03)
-        if template.unit in ("%",) and not template.total_years:
+        if template.unit == "%" and not template.total_years:
             amount = min(max(amount, 0.0), 100.0)
         elif not template.total_years:
             amount = max(amount, 0.0)
@@ -377,9 +377,9 @@ def _kpi(rows, draw, kpi_id, plan_id, template: KpiTemplate, attachment, departm
         preliminary = last and draw.random() < 0.3
         rows.add(ACTUAL, (kpi_id, year, value, f"(速報値) {raw}" if preliminary else raw,
                           ActualStatus.MEASURED, preliminary, ""))  # fmt: skip
-    if draw.random() < 0.15:
-        label = draw.choice(labels)
-        rows.add(RATING, (kpi_id, RatingKind.OUTLOOK, years.stop - 2, label, f"R{years.stop - 2018}.3現在"))
+    if draw.random() < 0.15:  # the outlook printed for the year before the latest, as of the April after it
+        rated = years.stop - 2
+        rows.add(RATING, (kpi_id, RatingKind.OUTLOOK, rated, draw.choice(labels), f"R{rated + 1 - 2018}.4現在"))
 
 
 def _district(draw) -> str:
