@@ -171,6 +171,12 @@ def reads_dashboards(user) -> bool:
     return bool(roles_of(user) & {PLANNER, COMMITTEE_MEMBER})
 
 
+def reviews_and_publishes(user) -> bool:
+    """The review queue, approvals and publication are the planners' alone (committee members
+    read dashboards but decide nothing); ``can_change_plan`` checks each plan again."""
+    return PLANNER in roles_of(user)
+
+
 def is_committee_member(user) -> bool:
     return COMMITTEE_MEMBER in roles_of(user)
 

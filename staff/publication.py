@@ -58,7 +58,7 @@ class PublicationView(LoginRequiredMixin, View):
     template_name = "staff/publication.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.reads_dashboards(request.user):
+        if request.user.is_authenticated and not access.reviews_and_publishes(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -111,7 +111,7 @@ class QueueView(StaffRequiredMixin, View):
     template_name = "staff/review/queue.html"
 
     def get(self, request):
-        if not access.reads_dashboards(request.user):
+        if not access.reviews_and_publishes(request.user):
             # Department staff: their own department's 提出 page for the year usually entered.
             departments = access.department_ids_of(request.user)
             if not departments:
@@ -140,7 +140,7 @@ class DecideView(StaffRequiredMixin, View):
     http_method_names = ["post"]
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.reads_dashboards(request.user):
+        if request.user.is_authenticated and not access.reviews_and_publishes(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -207,4 +207,4 @@ class EvidenceView(StaffRequiredMixin, View):
         target = request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
             return redirect(target)
-        return redirect("review:queue" if access.reads_dashboards(request.user) else "entry:home")
+        return redirect("review:queue" if access.reviews_and_publishes(request.user) else "entry:home")
