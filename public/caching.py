@@ -37,11 +37,12 @@ from django.utils.http import http_date
 
 from plans.services.versions import DataVersion, national_version, plan_version
 
-# Kept on the server until the version moves (and at most this long); browsers and proxies keep
-# a page for PAGE_MAX_AGE and open data (API, files) for HTTP_MAX_AGE, then revalidate by ETag.
+# Kept on the server until the version moves (and at most this long). Browsers and proxies keep
+# a copy but ask again every time (max-age 0, must-revalidate): a 304 by ETag costs one query,
+# and a publication shows on the very next request, not a minute later.
 CACHE_SECONDS = 3600
-PAGE_MAX_AGE = 60
-HTTP_MAX_AGE = 300
+PAGE_MAX_AGE = 0
+HTTP_MAX_AGE = 0
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"__PUBLIC_CACHE_CSRF_TOKEN__"

@@ -52,6 +52,7 @@ from plans.rules.progress import KpiProgress, KpiValues, evaluate_kpi
 from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import tally
 from plans.selectors.progress import kpi_values, plan_scale
+from plans.services import versions
 
 VIEWS = ((ProgressView.STAFF, False), (ProgressView.PUBLIC, True))
 PLACES = Decimal("0.000001")  # the decimal places the columns keep (an interpolated target is cut there)
@@ -163,6 +164,7 @@ def recompute_plans(
             else:
                 _insert(KpiYearProgress, ROW_COLUMNS, rows)
             _insert(ProgressTally, TALLY_COLUMNS, tallies)
+            versions.bump_plans(batch)
         yield len(rows)
 
 
@@ -206,6 +208,7 @@ def _recompute(plan_id: int, *, kpi_ids: set[int] | None) -> int:
             _insert(ProgressTally, TALLY_COLUMNS, tallies)
         else:
             retally(plan_id)  # the plan's other KPIs kept their rows: count from what is stored
+        versions.bump_plans([plan_id])  # every write that moves public data recomputes: caches follow
     return len(rows)
 
 

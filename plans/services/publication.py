@@ -38,7 +38,6 @@ def publish_year(plan, year: int, *, user=None) -> bool:
             # Published again after corrections: the public "last updated" is now.
             PublishedYear.objects.filter(pk=published.pk).update(published_at=timezone.now(), published_by=user)
         progress.recompute_plan(plan.pk)
-        review.mark_data_changed({plan.pk})
     return created
 
 
@@ -49,7 +48,6 @@ def unpublish_year(plan, year: int, *, user=None) -> bool:
         deleted, _details = PublishedYear.objects.filter(plan=plan, year=year).delete()
         review.close_reopenings(plan.pk, year)  # nothing published: nothing locked, nothing reopened
         progress.recompute_plan(plan.pk)
-        review.mark_data_changed({plan.pk})
     return bool(deleted)
 
 
@@ -59,7 +57,6 @@ def publish_printed_years(plan) -> None:
         for year in Actual.objects.filter(kpi__plan=plan).values_list("year", flat=True).distinct():
             PublishedYear.objects.get_or_create(plan=plan, year=year)
         progress.recompute_plan(plan.pk)
-        review.mark_data_changed({plan.pk})
 
 
 # --- completeness before publishing ---------------------------------------------------------------

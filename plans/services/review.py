@@ -21,16 +21,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans import access
 from plans.choices import ReviewState, SuccessorLink
-from plans.models import Actual, Evidence, Kpi, Plan, PublishedYear, ReportedActual, ReviewStep, YearReopening
+from plans.models import Actual, Evidence, Kpi, PublishedYear, ReportedActual, ReviewStep, YearReopening
 from plans.models.review import EVIDENCE_URL_CHARS
 from plans.rules.years import format_era_year
-from plans.services import actuals, progress
+from plans.services import actuals, progress, versions
 
 # The fields a reported value carries over to the official actual when approved.
 VALUE_FIELDS = ("value", "raw", "status", "is_preliminary", "survey_year", "cumulative_to_year", "note")
@@ -93,12 +93,6 @@ def _refuse_locked(pairs) -> None:
     locked = locked_years(pairs)
     if locked:
         raise ReviewRefused(next(iter(locked.values())))
-
-
-def mark_data_changed(plan_ids) -> None:
-    """Public pages and caches key on the plan's data version: bump it wherever official or
-    published data changes (approval, publication, reopening)."""
-    Plan.objects.filter(pk__in=set(plan_ids)).update(data_version=F("data_version") + 1, data_changed_at=timezone.now())
 
 
 def report_changes(user, changes) -> int:
@@ -378,7 +372,6 @@ def approve(user, reported_ids, *, comment: str = "") -> int:
         )
         _steps(reported, ReviewState.APPROVED, user, comment.strip())
         progress.recompute_kpis({kpi.pk for kpi, _item in writes})
-        mark_data_changed({kpi.plan_id for kpi, _item in writes})
     return len(reported)
 
 
@@ -399,7 +392,7 @@ def reopen_year(user, plan, year: int, reason: str) -> YearReopening:
         if YearReopening.objects.select_for_update().filter(plan=plan, year=year, closed_at__isnull=True).exists():
             raise ReviewRefused(f"{format_era_year(year)}はすでに修正のため再開されています。")
         reopening = YearReopening.objects.create(plan=plan, year=year, reason=reason, reopened_by=user)
-        mark_data_changed({plan.pk})
+        versions.bump_plans({plan.pk})
     return reopening
 
 

@@ -31,7 +31,6 @@ from plans.rules.entry_checks import check_entry
 from plans.rules.notation import format_year
 from plans.rules.years import MAX_YEAR, MIN_YEAR
 from plans.services import progress
-from plans.services.review import mark_data_changed
 
 REASON_CHARS = 2000  # a reason is a paragraph (the column allows more)
 
@@ -144,5 +143,4 @@ def revise_target(
         setattr(locked, year_column, revision.new_year)
         locked.save(update_fields=[value_column, raw_column, year_column])
         progress.recompute_kpis([locked.pk])
-        mark_data_changed([locked.plan_id])
     return revision
