@@ -24,8 +24,12 @@ class KpiYearProgress(models.Model):
     plan's scale, a publication), and ``recompute_progress`` rebuilds them in bulk.
     """
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="progress", verbose_name=_("KPI"))
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"))
+    # No single-column indexes on the keys: the unique (kpi, view, year) and the (plan, view, year)
+    # index lead with them, and every index costs each of the nation's ten million rows a write.
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="progress", verbose_name=_("KPI"), db_index=False
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"), db_index=False)
     view = models.CharField(_("view"), max_length=6, choices=ProgressView.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     target = models.DecimalField(_("year's target"), **VALUE)
