@@ -21,6 +21,7 @@ from django_tables2 import RequestConfig
 from plans import access, charts, selectors
 from plans.models import Kpi
 from plans.params import year_param
+from plans.selectors import review as review_selectors
 from staff import crossplan, overview, report
 from staff.filters import KpiProgressFilterSet
 from staff.tables import (
@@ -77,6 +78,8 @@ class PlanDashboardView(StaffDashboardMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "plan": plan,
             "overview": plan_overview,
+            "review": review_selectors.plan_review(plan.pk, plan_overview.year),
+            "can_review": access.reviews_and_publishes(self.request.user),
             "marks_figure": charts.plan_marks_figure(plan_overview.marks_over_years, fiscal=fiscal),
             "marks_description": charts.describe_plan_marks(plan_overview.marks_over_years, fiscal=fiscal),
         }

@@ -122,7 +122,7 @@ def pages(plan: Plan) -> dict[str, str]:
 #   from visible_plans)
 EXPECTED = {
     "index": 2 + 1,  # the visible plans with their counts
-    "plan": 2 + 1 + 15,
+    "plan": 2 + 1 + 15 + 3,  # + the review panel: values per state, the KPIs, official values without a report
     "goal": 2 + 1 + 15,
     "goal-csv": 2 + 1 + 15,
     "goal-xlsx": 2 + 1 + 15,
