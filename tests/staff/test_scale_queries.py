@@ -1,0 +1,137 @@
+"""Every staff page costs the same number of queries whatever the size of the login's plan and of
+the nation: the login's plan of 10 KPIs beside one other municipality's plan, then of 40 KPIs
+beside five. A page that reads the whole nation, or a row at a time, shows as a count that grows.
+
+The rights checks (``plans.access``) restrict the KPIs to the login's municipality's plans before
+its departments, so that PostgreSQL reads that municipality's rows through the plan index and
+never scans every KPI of the nation; the SQL is checked on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plans import access
+from plans.choices import ReviewState
+from plans.models import DataCall, DataCallDepartment, Department, Kpi, Plan, ReportedActual
+from plans.rules.municipalities import full_code
+from tests.factories import MunicipalityFactory, plan_with_kpis
+from tests.logins import DEPARTMENT_STAFF, PLANNER, make_staff
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2022
+DEPARTMENT = "規模課"
+COMMITTEE_MEMBER = access.COMMITTEE_MEMBER
+
+# (login, URL name, keyword arguments); the keywords are filled from the world by ``url_of``.
+PAGES = [
+    ("planner", "staff:home", {}),
+    ("department", "staff:home", {}),
+    ("department", "entry:home", {}),
+    ("department", "entry:form", {"department": "department", "year": YEAR}),
+    ("department", "entry:department-workbook", {"department": "department", "year": YEAR}),
+    ("planner", "entry:plan-workbook", {"slug": "slug", "year": YEAR}),
+    ("department", "review:submit", {"department": "department", "year": YEAR}),
+    ("planner", "review:queue", {}),
+    ("planner", "calls:index", {}),
+    ("planner", "calls:board", {"slug": "slug", "year": YEAR}),
+    ("planner", "dashboard:index", {}),
+    ("planner", "dashboard:plan", {"slug": "slug"}),
+    ("planner", "dashboard:goal", {"slug": "slug", "number": 1}),
+    ("planner", "dashboard:kpi", {"slug": "slug", "pk": "kpi"}),
+    ("planner", "dashboard:report", {"slug": "slug"}),
+    ("planner", "dashboard:report-xlsx", {"slug": "slug"}),
+    ("planner", "staff:publication", {}),
+    ("planner", "staff:publication?plan", {}),
+    ("committee", "committee:plan-year", {"slug": "slug", "year": 2021}),
+    ("planner", "committee:plan-year", {"slug": "slug", "year": 2021}),
+]
+
+
+def build_town(number: int, kpis: int) -> Plan:
+    """A town of 沖縄県 of its own (the seed plans' are in 福岡県) with a plan of ``kpis`` KPIs in
+    the charge of its 規模課, 2020 and 2021 official and published, and for 2022 a data call and
+    the department's reported values: a third submitted, a third drafts, the rest not entered."""
+    town = MunicipalityFactory(
+        name=f"規模町{number}", code=full_code(f"47{number + 700:03d}"), prefecture_code="47", name_kana="きぼ"
+    )
+    plan = plan_with_kpis(
+        kpis,
+        slug=f"staff-scale-{number}",
+        goals=3,
+        years=(2020, 2021),
+        published=(2020, 2021),
+        municipality=town,
+        department=DEPARTMENT,
+        on_goal=lambda index: index % 3 == 0,
+        package_kpis=max(1, kpis // 10),
+    )
+    department = Department.objects.get(municipality=town, name=DEPARTMENT)
+    call = DataCall.objects.create(plan=plan, year=YEAR, message="R4の実績をお願いします。")
+    DataCallDepartment.objects.create(call=call, department=department, deadline=date.today() + timedelta(days=14))
+    ReportedActual.objects.bulk_create(
+        ReportedActual(
+            kpi=kpi,
+            year=YEAR,
+            value=Decimal(130 + index),
+            raw=f"{130 + index}人",
+            state=ReviewState.SUBMITTED if index % 3 == 0 else ReviewState.DRAFT,
+        )
+        for index, kpi in enumerate(plan.kpis.order_by("order"))
+        if index % 3 != 2
+    )
+    return plan
+
+
+def logins_of(plan: Plan) -> dict:
+    town = plan.municipality.name
+    return {
+        "planner": make_staff(f"planner-{plan.pk}", PLANNER, municipality=town),
+        "department": make_staff(
+            f"department-{plan.pk}", DEPARTMENT_STAFF, municipality=town, departments=[DEPARTMENT]
+        ),
+        "committee": make_staff(f"committee-{plan.pk}", COMMITTEE_MEMBER, municipality=town),
+    }
+
+
+def url_of(name: str, kwargs: dict, plan: Plan) -> str:
+    values = {
+        "department": Department.objects.get(municipality=plan.municipality, name=DEPARTMENT).pk,
+        "slug": plan.slug,
+        "kpi": plan.kpis.order_by("order").first().pk,
+    }
+    filled = {key: values.get(value, value) if isinstance(value, str) else value for key, value in kwargs.items()}
+    if name == "staff:publication?plan":
+        return f"{reverse('staff:publication')}?plan={plan.slug}&year={YEAR}"
+    return reverse(name, kwargs=filled)
+
+
+def cost(client, user, url: str) -> int:
+    """The queries of one request to ``url`` by ``user``, with an empty cache."""
+    client.force_login(user)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries.captured_queries)
+
+
+@pytest.mark.parametrize(("login", "name", "kwargs"), PAGES, ids=[f"{login}-{name}" for login, name, _ in PAGES])
+def test_the_same_number_of_queries_for_a_small_and_a_larger_plan_and_nation(client, login, name, kwargs):
+    small = build_town(1, 10)
+    build_town(2, 40)
+    small_cost = cost(client, logins_of(small)[login], url_of(name, kwargs, small))
+    for number in (3, 4, 5, 6):
+        build_town(number, 40)
+    large = build_town(7, 40)
+    assert Plan.objects.count() >= 7
+    assert Kpi.objects.filter(plan=large).count() > 3 * Kpi.objects.filter(plan=small).count()
+    assert cost(client, logins_of(large)[login], url_of(name, kwargs, large)) == small_cost
