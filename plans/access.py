@@ -52,8 +52,10 @@ _PLAN_MODELS = (
 ROLE_PERMISSIONS = {
     # Department staff see their own departments' KPIs, actuals, projects and reviews only (the
     # admin scopes each of these to their departments); a plan's structure is on its public pages.
-    DEPARTMENT_STAFF: ["plans.view_kpi", "plans.view_project"]
-    + [f"plans.{action}_{model}" for model in ("actual", "projectreview") for action in ("view", "add", "change")],
+    # They read official actuals in the admin but report values on the entry page only: a value
+    # becomes official when a planner approves it (services.review), never by an admin edit.
+    DEPARTMENT_STAFF: ["plans.view_kpi", "plans.view_project", "plans.view_actual"]
+    + [f"plans.{action}_projectreview" for action in ("view", "add", "change")],
     PLANNER: [f"plans.{action}_{model}" for model in _PLAN_MODELS for action in ("view", "add", "change", "delete")]
     + ["plans.view_department", "plans.view_municipality"],
     ADMINISTRATOR: [

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plans import access
-from plans.models import Actual, Department, Kpi, Plan
+from plans.models import Actual, Department, Kpi, Plan, PublishedYear
 from tests.logins import ADMINISTRATOR, DEPARTMENT_STAFF, PLANNER, make_staff
 from workbooks.plan_export import plan_rows
 from workbooks.plan_workbook import write_workbook
@@ -71,10 +71,17 @@ def shoko(seed):
     return make_staff("shoko", DEPARTMENT_STAFF, departments=["商工観光課"])
 
 
-def test_department_staff_edit_their_own_actual_in_the_admin(client, shoko, ogori_actual):
-    response = change_actual(login(client, shoko), ogori_actual, "999人")
-    assert response.status_code == 302
-    assert Actual.objects.get(pk=ogori_actual.pk).raw == "999人"
+def test_department_staff_read_their_own_actual_in_the_admin_but_report_values_on_the_entry_page(
+    client, shoko, ogori_actual
+):
+    """An official actual changes only by a planner's approval (or a planner's correction): the
+    admin's change form is read-only for department staff, and a POST changes nothing."""
+    login(client, shoko)
+    page = client.get(f"/admin/plans/actual/{ogori_actual.pk}/change/")
+    assert page.status_code == 200 and 'name="raw"' not in page.content.decode()
+    response = change_actual(client, ogori_actual, "999人")
+    assert response.status_code == 403
+    assert Actual.objects.get(pk=ogori_actual.pk).raw == ogori_actual.raw
 
 
 def test_department_staff_are_refused_another_departments_actual_in_the_admin(client, shoko, strategy_actual):
@@ -130,7 +137,17 @@ def ogori_planner(seed):
 
 
 def test_planner_changes_their_municipalitys_plan(client, ogori_planner, strategy_actual):
+    # A published year is locked until reopened: the planner corrects an actual of a year not published.
+    PublishedYear.objects.filter(plan=strategy_actual.kpi.plan, year=strategy_actual.year).delete()
     assert change_actual(login(client, ogori_planner), strategy_actual, "1,000人").status_code == 302
+    assert Actual.objects.get(pk=strategy_actual.pk).raw == "1,000人"
+
+
+def test_planner_is_refused_an_admin_edit_of_a_published_year(client, ogori_planner, strategy_actual):
+    assert PublishedYear.objects.filter(plan=strategy_actual.kpi.plan, year=strategy_actual.year).exists()
+    page = change_actual(login(client, ogori_planner), strategy_actual, "1,000人")
+    assert page.status_code == 200 and "公表済み" in page.content.decode()
+    assert Actual.objects.get(pk=strategy_actual.pk).raw == strategy_actual.raw
 
 
 def test_planner_does_not_see_another_municipalitys_plan(client, ogori_planner):

@@ -70,33 +70,34 @@ def change_actual(client, actual, **data):
 
 
 @pytest.fixture
-def shoko_client(client, seed):
-    client.force_login(make_staff("shoko", DEPARTMENT_STAFF, departments=["商工観光課"]))
+def planner_client(client, seed):
+    """The admin's actual form is the planners' (corrections); department staff report on the entry page."""
+    client.force_login(make_staff("kikaku", PLANNER))
     return client
 
 
-def test_the_admin_actual_form_refuses_a_save_without_the_version(shoko_client, ogori_actual):
-    response = change_actual(shoko_client, ogori_actual)
+def test_the_admin_actual_form_refuses_a_save_without_the_version(planner_client, ogori_actual):
+    response = change_actual(planner_client, ogori_actual)
     assert response.status_code == 200
     assert "ほかの人" in response.content.decode() or "Someone else" in response.content.decode()
     assert Actual.objects.get(pk=ogori_actual.pk).raw == ogori_actual.raw
 
 
-def test_the_admin_actual_form_refuses_a_stale_version(shoko_client, ogori_actual):
-    response = change_actual(shoko_client, ogori_actual, seen_version=ogori_actual.version - 1)
+def test_the_admin_actual_form_refuses_a_stale_version(planner_client, ogori_actual):
+    response = change_actual(planner_client, ogori_actual, seen_version=ogori_actual.version - 1)
     assert response.status_code == 200
     assert Actual.objects.get(pk=ogori_actual.pk).raw == ogori_actual.raw
 
 
-def test_the_admin_actual_form_refuses_a_year_outside_the_plan(shoko_client, ogori_actual):
-    response = change_actual(shoko_client, ogori_actual, year=2150, seen_version=ogori_actual.version)
+def test_the_admin_actual_form_refuses_a_year_outside_the_plan(planner_client, ogori_actual):
+    response = change_actual(planner_client, ogori_actual, year=2150, seen_version=ogori_actual.version)
     assert response.status_code == 200
     assert "期間外" in response.content.decode()
     assert Actual.objects.get(pk=ogori_actual.pk).year == ogori_actual.year
 
 
-def test_the_admin_actual_form_saves_with_the_current_version_and_bumps_it(shoko_client, ogori_actual):
-    response = change_actual(shoko_client, ogori_actual, seen_version=ogori_actual.version)
+def test_the_admin_actual_form_saves_with_the_current_version_and_bumps_it(planner_client, ogori_actual):
+    response = change_actual(planner_client, ogori_actual, seen_version=ogori_actual.version)
     assert response.status_code == 302
     saved = Actual.objects.get(pk=ogori_actual.pk)
     assert (saved.raw, saved.version) == ("1人", ogori_actual.version + 1)
@@ -140,12 +141,12 @@ def test_an_administrator_changes_only_its_own_municipality_and_departments(clie
     assert Kpi.objects.exists()
 
 
-def test_the_admin_forms_refuse_over_long_text_with_a_message_not_a_server_error(shoko_client, ogori_actual):
+def test_the_admin_forms_refuse_over_long_text_with_a_message_not_a_server_error(planner_client, ogori_actual):
     for note in ("x" * 10_001, "x" * 2_001):  # past the column; past the entry page's cap for a note
-        response = change_actual(shoko_client, ogori_actual, seen_version=ogori_actual.version, note=note)
+        response = change_actual(planner_client, ogori_actual, seen_version=ogori_actual.version, note=note)
         assert response.status_code == 200
         assert "note" in response.context["adminform"].form.errors
-    response = change_actual(shoko_client, ogori_actual, seen_version=ogori_actual.version, raw="1" * 201)
+    response = change_actual(planner_client, ogori_actual, seen_version=ogori_actual.version, raw="1" * 201)
     assert response.status_code == 200
     assert "raw" in response.context["adminform"].form.errors
     assert Actual.objects.get(pk=ogori_actual.pk).raw == ogori_actual.raw
@@ -226,5 +227,5 @@ def test_raw_id_labels_and_list_filters_show_nothing_of_another_municipality(cli
         "/admin/plans/actual/?goal=99999999999999999999999",
     ],
 )
-def test_hostile_ids_in_admin_urls_are_not_server_errors(shoko_client, url):
-    assert shoko_client.get(url).status_code in (200, 302, 404)
+def test_hostile_ids_in_admin_urls_are_not_server_errors(planner_client, url):
+    assert planner_client.get(url).status_code in (200, 302, 404)
