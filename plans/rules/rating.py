@@ -18,6 +18,7 @@ those of DOMAIN.md:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -239,6 +240,182 @@ def outlook(
     if target == reference:
         return "B" if meets_target(direction=direction, target=target, actual=projected) else "E"
     return outlook_for_rate((projected - reference) / (target - reference))
+
+
+# --- a KPI's outlooks year by year, in one pass -----------------------------------------------------
+
+# outlook_for_rate's bounds as fractions (numerator, denominator): 1, ROUGHLY_THRESHOLD and 0
+_RATE_BOUNDS = ((1, 1), (7, 10), (0, 1))
+# Decimal rounds to 28 digits; an exact projection this much nearer a bound than the magnitudes
+# involved (see _Trend.tolerance) is left to outlook() itself.
+_TOLERANCE = 1e-18
+
+
+class _Trend:
+    """The least squares' running sums over a trend's points, in exact integers: the years less the
+    first one's, the values as integers over one common denominator (``scaled``)."""
+
+    __slots__ = ("count", "first_year", "largest_value", "largest_year", "sum_x", "sum_xx", "sum_xy", "sum_y")
+
+    def __init__(self, first_year: int) -> None:
+        self.first_year = first_year
+        self.count = self.sum_x = self.sum_y = self.sum_xx = self.sum_xy = 0
+        self.largest_value = self.largest_year = 0
+
+    def add(self, year: int, scaled: int) -> None:
+        x = year - self.first_year
+        self.count += 1
+        self.sum_x += x
+        self.sum_y += scaled
+        self.sum_xx += x * x
+        self.sum_xy += x * scaled
+        self.largest_value = max(self.largest_value, abs(scaled))
+        self.largest_year = max(self.largest_year, abs(year))
+
+    def projection(self, year: int) -> tuple[int, int, int]:
+        """The least-squares line at ``year`` as (numerator, denominator > 0) of the scaled value,
+        and the slope's numerator over the same denominator (0 when every point has one year:
+        :func:`least_squares` then projects the mean)."""
+        spread = self.count * self.sum_xx - self.sum_x * self.sum_x
+        if spread == 0:
+            return self.sum_y, self.count, 0
+        slope = self.count * self.sum_xy - self.sum_x * self.sum_y
+        intercept = self.sum_y * self.sum_xx - self.sum_x * self.sum_xy
+        return intercept + slope * (year - self.first_year), spread, slope
+
+
+def _exact_grade(
+    trend: _Trend, *, year: int, direction: str, target: int, reference: int, denominator: int, by_meeting: bool
+) -> str | None:
+    """The grade :func:`outlook` gives the trend projected to ``year`` (``target`` and ``reference``
+    scaled like the trend's values), from the exact projection; None when it lies within the
+    tolerance of a bound, where outlook's rounding could decide.
+
+    Why the tolerance suffices: outlook's Decimal arithmetic (28 digits, a dozen operations a
+    point) errs by about 1e-27 of the magnitudes it handles (the values, the slope times the years,
+    the projection, the reference and the target), multiplied at most by the count of points
+    squared and the years' size (the intercept is taken at year 0). The tolerance is 1e-18 of that
+    product: still below any difference a KPI's written values can make, and many orders above the
+    rounding, so both arithmetics put the projection on the same side of every bound."""
+    numerator, spread, slope = trend.projection(year)
+    magnitude = (
+        trend.largest_value
+        + abs(slope) / spread * (trend.largest_year + abs(year))
+        + abs(target)
+        + abs(reference)
+        + abs(numerator) / spread
+        + denominator
+    ) / denominator
+    tolerance = _TOLERANCE * magnitude * (trend.largest_year + abs(year) + 1) * trend.count * trend.count
+    # meeting the target: the projection's side of the target; a rate: its side of each bound,
+    # read against the target's side of the reference
+    bounds, against = (((1, 1),), 1) if by_meeting else (_RATE_BOUNDS, target - reference)
+    sides = []
+    for share, parts in bounds:
+        # the bound on the projection: reference + share / parts × (target − reference)
+        difference = parts * numerator - (parts * reference + share * (target - reference)) * spread
+        if abs(difference) / (parts * spread * denominator) <= tolerance:
+            return None
+        sides.append(difference > 0 if against > 0 else difference < 0)
+    if by_meeting:
+        above = sides[0]
+        return "B" if (not above if direction == DECREASE else above) else "E"
+    reaches, roughly, gains = sides
+    return "B" if reaches else "C" if roughly else "D" if gains else "E"
+
+
+def outlooks_as_actuals_accrue(
+    *,
+    direction: str,
+    baseline_year: int | None,
+    baseline: Number | None,
+    target_year: int | None,
+    target: Number | None,
+    points: Sequence[tuple[int, Number]],
+    at_least: bool = False,
+) -> list[str]:
+    """:func:`outlook` for each count of actuals known: item ``k`` is
+    ``outlook(actuals=dict(points[:k]), …)``, where ``points`` are the measured (year, value)
+    actuals sorted by year. A KPI's outlook in a year depends only on how many measured actuals it
+    has up to that year, so its years share these.
+
+    The least squares are carried as running sums of exact integers, a few integer operations a
+    count instead of a Decimal pass over every point; each grade is the one ``outlook`` gives (see
+    :func:`_exact_grade`), and where the exact projection is too near a bound to be sure (an exact
+    tie, as a straight series gives) it is ``outlook``'s own.
+    """
+    _check_direction(direction)
+    points = [(year, as_decimal(value)) for year, value in points]
+    grades = ["-"]
+    if target is None or not points:
+        return grades * (len(points) + 1)
+    try:
+        return grades + _outlooks_from_sums(direction, baseline_year, baseline, target_year, target, points, at_least)
+    except (ValueError, OverflowError):  # a value that is not a finite number: outlook() says what it does
+        return [
+            outlook(
+                direction=direction,
+                baseline_year=baseline_year,
+                baseline=baseline,
+                target_year=target_year,
+                target=target,
+                actuals=dict(points[:count]),
+                at_least=at_least,
+            )
+            for count in range(len(points) + 1)
+        ]
+
+
+def _outlooks_from_sums(direction, baseline_year, baseline, target_year, target, points, at_least) -> list[str]:
+    """The grades of outlooks_as_actuals_accrue for one to all of ``points`` (Decimals)."""
+    target = as_decimal(target)
+    has_reference = baseline is not None and baseline_year is not None
+    reference_year, reference = (baseline_year, as_decimal(baseline)) if has_reference else points[0]
+    values = [target, reference, *(value for _, value in points)]
+    denominator = math.lcm(*(value.as_integer_ratio()[1] for value in values))
+
+    def scaled(value: Decimal) -> int:
+        numerator, own_denominator = value.as_integer_ratio()
+        return numerator * (denominator // own_denominator)
+
+    by_meeting = (
+        is_maintain_type(direction=direction, baseline=baseline, target=target, at_least=at_least)
+        or target == reference
+    )
+    trend = _Trend(first_year=reference_year)
+    if has_reference:
+        trend.add(reference_year, scaled(reference))
+    target_scaled, reference_scaled = scaled(target), scaled(reference)
+    grades = []
+    for count, (year, value) in enumerate(points, start=1):
+        trend.add(year, scaled(value))
+        if meets_target(direction=direction, target=target, actual=value):
+            grades.append("A")
+            continue
+        if trend.count < 2:
+            grades.append("-")
+            continue
+        grade = _exact_grade(
+            trend,
+            year=target_year if target_year is not None else year,
+            direction=direction,
+            target=target_scaled,
+            reference=reference_scaled,
+            denominator=denominator,
+            by_meeting=by_meeting,
+        )
+        if grade is None:
+            grade = outlook(
+                direction=direction,
+                baseline_year=baseline_year,
+                baseline=baseline,
+                target_year=target_year,
+                target=target,
+                actuals=dict(points[:count]),
+                at_least=at_least,
+            )
+        grades.append(grade)
+    return grades
 
 
 # --- totals over several years (小郡's 人口の社会増: H27～R1 1,070人, target R2～R6 740人) --------------
