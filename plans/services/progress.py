@@ -48,7 +48,7 @@ from plans.models import (
     YearlyTarget,
 )
 from plans.rules import rating
-from plans.rules.progress import KpiProgress, KpiValues, evaluate_kpi
+from plans.rules.progress import KpiProgress, KpiValues, evaluate_kpi, evaluate_kpi_years
 from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import tally
 from plans.selectors.progress import kpi_values, plan_scale
@@ -396,27 +396,29 @@ def _build(plans: list[_PlanInputs]) -> tuple[list[tuple], list[tuple]]:
 def _plan_rows(plan: _PlanInputs) -> list[tuple]:
     """Both views of every loaded KPI of the plan in each of its years.
 
-    ``evaluate_kpi`` ignores the actuals after the year it judges, so a year before the first
-    actual citizens may not see has the same public row as the staff row; only the later years
-    are evaluated again with the public actuals."""
+    The rules ignore the actuals after the year they judge, so a year before the first actual
+    citizens may not see has the same public row as the staff row; only the later years are
+    evaluated again with the public actuals. Each KPI's years are evaluated in one pass
+    (``evaluate_kpi_years``, equal to ``evaluate_kpi`` year by year)."""
     staff, public = ProgressView.STAFF.value, ProgressView.PUBLIC.value  # plain str: rows are compared
     plan_id, scale, years, published = plan.plan_id, plan.scale, plan.years, plan.published
     rows: list[tuple] = []
     for kpi in plan.kpis:
         values = kpi.values
-        staff_rows = [_row_values(plan_id, staff, evaluate_kpi(values, year=year, scale=scale)) for year in years]
+        staff_rows = [_row_values(plan_id, staff, item) for item in evaluate_kpi_years(values, years, scale)]
         rows += staff_rows
         hidden = [year for year in values.actuals if year not in published]
         differs_from = min(hidden) if hidden else None
-        public_values = None
-        for year, staff_row in zip(years, staff_rows, strict=True):
-            if differs_from is None or year < differs_from:
-                rows.append((*staff_row[:2], public, *staff_row[3:]))
-                continue
-            if public_values is None:
-                visible = {year: value for year, value in values.actuals.items() if year in published}
-                public_values = dataclasses.replace(values, actuals=visible)
-            rows.append(_row_values(plan_id, public, evaluate_kpi(public_values, year=year, scale=scale)))
+        rows += [
+            (*staff_row[:2], public, *staff_row[3:])
+            for year, staff_row in zip(years, staff_rows, strict=True)
+            if differs_from is None or year < differs_from
+        ]
+        later = [year for year in years if differs_from is not None and year >= differs_from]
+        if later:
+            visible = {year: value for year, value in values.actuals.items() if year in published}
+            public_values = dataclasses.replace(values, actuals=visible)
+            rows += [_row_values(plan_id, public, item) for item in evaluate_kpi_years(public_values, later, scale)]
     return rows
 
 
