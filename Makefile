@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve setup test test-sqlite test-postgres security system-packages bench lint messages screenshots lighthouse clean
+.PHONY: run serve setup test test-sqlite test-postgres security system-packages bench bench-packages lint messages screenshots lighthouse clean
 
 $(VENV)/.base: requirements/base.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,8 +48,21 @@ security: $(VENV)/.test system-packages
 test-sqlite: $(VENV)/.test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## make bench: the pages under wrk beside static files, on a throwaway PostgreSQL cluster with the
+## synthetic nation (scripts/bench.sh; BENCH_SCALE=0.05 for a quick run); make bench BENCH_ARGS="seeds"
+## runs the other benchmarks by name (benchmarks/README.md)
+bench-packages: system-packages
+	@dpkg-query -W -f='$${Status}' wrk 2>/dev/null | grep -q "install ok installed" || { \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; echo "Installing Debian packages: wrk"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+
 bench: $(VENV)/.test
+ifeq ($(strip $(BENCH_ARGS)),)
+	$(MAKE) bench-packages
+	scripts/bench.sh
+else
 	$(PY) -m benchmarks $(BENCH_ARGS)
+endif
 
 ## make lighthouse: Lighthouse (mobile) on a seed plan's goal and KPI pages, served by gunicorn with
 ## DEBUG=0; reports in benchmarks/lighthouse/ (npm installs lighthouse into var/node/ on first use)

@@ -2,9 +2,12 @@
 benchmarks/results/<name>.json. Speed is measured here, never asserted in tests. benchmarks/README.md
 says what each measures.
 
-    python -m benchmarks                      # all
+    python -m benchmarks                      # all of the benchmarks below (not the pages)
     python -m benchmarks seeds                # one
     BENCH_SCALE=0.05 python -m benchmarks generate recompute   # the synthetic nation, 5 % of it
+
+The page benchmark (wrk against gunicorn on a throwaway PostgreSQL cluster) is `make bench`, i.e.
+scripts/bench.sh, which calls the steps `pages-prepare` and `pages` here (benchmarks/pages.py).
 """
 
 import json
@@ -26,6 +29,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from benchmarks import pages  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 NATION = 1741  # municipalities in Japan
@@ -373,11 +378,48 @@ def bench_recompute() -> dict:
     return result
 
 
-# --- pages under wrk: the next step ----------------------------------------------------------------
-# `make bench` will start gunicorn with production settings on the scratch database and run wrk
-# against the public, API, download and staff pages beside static files of the same sizes, writing
-# benchmarks/results/<date>-<scale>.md and latest.json ({"scale", "pages": {...}, "recompute_s",
-# "generate_s"}). Add it here as bench_pages(), reading _generated() for the data.
+# --- pages under wrk: `make bench` (scripts/bench.sh), in two steps around gunicorn's start --------
+
+
+def _bench_work() -> Path:
+    return Path(os.environ.get("BENCH_WORK", str(Path(__file__).resolve().parent.parent / "var" / "bench")))
+
+
+def pages_prepare() -> int:
+    """Before gunicorn starts: the pages' URLs, the staff sessions and the static twins
+    (benchmarks/pages.py, prepare). BENCH_HOST is the host:port gunicorn will answer on."""
+    work = _bench_work()
+    work.mkdir(parents=True, exist_ok=True)
+    plan = pages.prepare(work, host=os.environ.get("BENCH_HOST", "127.0.0.1"))
+    for name, page in plan["pages"].items():
+        print(f"  {name:12} {page['bytes']:>9,} bytes  {page['path']}")
+    return 0
+
+
+def pages_run() -> int:
+    """gunicorn up at BENCH_BASE_URL: wrk on every page and its twin, then the two result files and
+    the thresholds (printed; never a failing exit code: this is a measurement)."""
+    seconds = int(os.environ.get("BENCH_SECONDS", "10"))
+    timings = {
+        key: float(os.environ[name]) if os.environ.get(name) else None
+        for key, name in (("generate_s", "BENCH_GENERATE_S"), ("recompute_s", "BENCH_RECOMPUTE_S"))
+    }
+    master = os.environ.get("GUNICORN_PID")
+    result = pages.run(
+        _bench_work(),
+        os.environ.get("BENCH_BASE_URL", "http://127.0.0.1:8000"),
+        seconds=seconds,
+        scale=SCALE,
+        timings=timings,
+        master_pid=int(master) if master else None,
+    )
+    report, data = pages.write_results(result, RESULTS)
+    print(report.read_text())
+    print(f"Wrote {report} and {data}")
+    return 0
+
+
+PAGE_STEPS = {"pages-prepare": pages_prepare, "pages": pages_run}  # run alone, by scripts/bench.sh
 
 
 BENCHMARKS = {
@@ -392,9 +434,14 @@ NATIONAL = {"generate", "recompute"}  # run in a scratch database, not the bench
 
 def main(argv: list[str]) -> int:
     names = argv[1:] or list(BENCHMARKS)
+    if len(names) == 1 and names[0] in PAGE_STEPS:
+        return PAGE_STEPS[names[0]]()
     unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:
-        print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+        print(
+            f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)} "
+            f"(the pages: `make bench`, scripts/bench.sh)"
+        )
         return 2
     call_command("migrate", verbosity=0)
     RESULTS.mkdir(exist_ok=True)
