@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from plans.models import Actual, Department, Kpi
+from plans.choices import ReviewState
+from plans.models import Actual, Department, Kpi, ReportedActual
 from tests.logins import DEPARTMENT_STAFF, make_staff
 from workbooks.entry_workbook import INPUT_SUFFIX, SHEET
 from workbooks.safety import XLSX
@@ -57,7 +58,10 @@ def upload(client, workbook):
 
 
 def snapshot():
-    return sorted(Actual.objects.values_list("kpi_id", "year", "raw", "status", "version"))
+    """Official actuals and the departments' reported values: a refused upload changes neither."""
+    return sorted(Actual.objects.values_list("kpi_id", "year", "raw", "status", "version")) + sorted(
+        ReportedActual.objects.values_list("kpi_id", "year", "raw", "status", "version")
+    )
 
 
 def test_workbook_has_locked_structure_a_status_list_and_japanese_instructions(workbook):
@@ -77,15 +81,22 @@ def test_workbook_has_locked_structure_a_status_list_and_japanese_instructions(w
 def test_upload_previews_every_change_with_its_mark_and_saves_only_on_confirm(client, workbook):
     fill(workbook, {"創業者数(H27)": "193人", "年間観光入込客数": "７６０千人"})
     before = snapshot()
+    official = sorted(Actual.objects.values_list("kpi_id", "year", "raw", "status", "version"))
     page = upload(client, workbook).content.decode()
     assert "確認：R7年度 (2025)の変更 2件" in page
     assert "193人" in page and "７６０千人" in page
     assert snapshot() == before  # nothing saved before confirming
     token = page.split('name="token" value="')[1].split('"')[0]
-    response = client.post("/staff/entry/upload/confirm/", {"token": token}, follow=True)
+    # Values with warnings (a change of a tenth or more from the latest official value) are kept
+    # only when ticked 「確認しました」 on the preview.
+    ticked = [part.split('"')[0] for part in page.split('name="confirm" value="')[1:]]
+    response = client.post("/staff/entry/upload/confirm/", {"token": token, "confirm": ticked}, follow=True)
     assert "Excelファイルから2件の変更を保存しました" in response.content.decode()
-    assert Actual.objects.get(kpi__code="1(2)-1", kpi__plan__slug="ogori-strategy-3", year=YEAR).value == 193
-    assert Actual.objects.get(kpi__code="2(2)-1", kpi__plan__slug="ogori-strategy-3", year=YEAR).value == 760
+    # Saved as the department's drafts: nothing official moves until a planner approves.
+    assert sorted(Actual.objects.values_list("kpi_id", "year", "raw", "status", "version")) == official
+    drafts = ReportedActual.objects.filter(kpi__plan__slug="ogori-strategy-3", year=YEAR)
+    assert {item.kpi.code: item.value for item in drafts} == {"1(2)-1": 193, "2(2)-1": 760}
+    assert {item.state for item in drafts} == {ReviewState.DRAFT}
 
 
 def refused(client, workbook) -> str:
@@ -127,7 +138,8 @@ def test_year_outside_the_plan_is_refused(client, workbook):
 
 def test_values_someone_else_changed_since_the_download_are_refused(client, workbook, shoko):
     target = Kpi.objects.get(plan__slug="ogori-strategy-3", code="1(2)-1")
-    Actual.objects.create(kpi=target, year=YEAR, value=150, raw="150人", status="measured", version=1)
+    # Another member of the department reports a value after this workbook was downloaded.
+    ReportedActual.objects.create(kpi=target, year=YEAR, value=150, raw="150人", status="measured", version=1)
     page = refused(client, fill(workbook, {"創業者数(H27)": "193人"}))
     assert "ほかの人が先に保存しています" in page
 

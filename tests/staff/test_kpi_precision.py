@@ -76,7 +76,7 @@ def test_the_report_workbook_keeps_numbers_with_the_kpi_precision(staff_client):
     workbook = load_workbook(io.BytesIO(response.content))
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
     target = next(cell for cell in cells if isinstance(cell.value, (int, float)) and 18161 < cell.value < 18162)
-    assert target.number_format.startswith('#,##0"人')  # R元: a number, shown as 18,162人
+    assert target.number_format == "#,##0"  # R元: a number shown as 18,162 (the unit in a column of its own)
     assert not any(isinstance(cell.value, str) and "18,161.7" in cell.value for cell in cells)
 
 
@@ -86,11 +86,8 @@ def test_a_kpi_written_with_one_decimal_keeps_it_on_the_staff_side(staff_client)
     assert "63.0%" in html  # the baseline row of the chart's table
     response = staff_client.get(reverse("dashboard:report-xlsx", args=[KURUME]))
     workbook = load_workbook(io.BytesIO(response.content))
-    baselines = [
-        row[2]
-        for sheet in workbook.worksheets
-        for row in sheet.iter_rows()
-        if row[0].value == kpi.name and len(row) > 3
-    ]
-    assert baselines and all(cell.number_format == '#,##0.0"%"' for cell in baselines)
-    assert all(float(cell.value) == 63 for cell in baselines)
+    rows = [row for sheet in workbook.worksheets for row in sheet.iter_rows() if row[0].value == kpi.name]
+    # The unit in its own column, then the baseline: a number at the KPI's precision (63.0).
+    assert rows and all(row[2].value == "%" for row in rows)
+    baselines = [row[3] for row in rows]
+    assert all(cell.number_format == "#,##0.0" and float(cell.value) == 63 for cell in baselines)
