@@ -309,22 +309,17 @@ def evaluate_kpi_years(
                 rating.disagrees(computed_outlook=computed, official_label=official, scale=scale),
             )
         label, disagrees = on_scale[computed, official]
+        rate, mark = rating.rate_and_mark(
+            direction=kpi.direction, baseline=kpi.baseline, target=target.value, actual=actual, at_least=kpi.at_least
+        )
         evaluated.append(
             KpiProgress(
                 kpi=kpi,
                 year=year,
                 year_target=target,
                 actual=actual,
-                rate=rating.achievement_rate(
-                    baseline=kpi.baseline, target=target.value, actual=actual, direction=kpi.direction
-                ),
-                mark=rating.progress_mark(
-                    direction=kpi.direction,
-                    baseline=kpi.baseline,
-                    target=target.value,
-                    actual=actual,
-                    at_least=kpi.at_least,
-                ),
+                rate=rate,
+                mark=mark,
                 outlook=computed,
                 official_label=official,
                 outlook_on_plan_scale=label,

@@ -138,6 +138,38 @@ def progress_mark(
     return mark_for_rate(rate)
 
 
+def rate_and_mark(
+    *,
+    direction: str,
+    baseline: Number | None,
+    target: Number | None,
+    actual: Number | None,
+    at_least: bool = False,
+) -> tuple[Decimal | None, str]:
+    """``achievement_rate(…, direction=direction)`` and ``progress_mark(…)`` of one year at once,
+    the mark read from the rate instead of a second division (a nation's recompute asks for five
+    million of each).
+
+    The same rules: without an actual or a target, no rate and no mark; maintain-type targets
+    (including one against the direction) are met or not; otherwise the rate decides, and without
+    a baseline an actual that meets the target is ○. Where the mark uses the rate, the direction
+    has no say in it (the target is not against the direction), so one rate serves both."""
+    _check_direction(direction)
+    baseline, target, actual = as_decimal(baseline), as_decimal(target), as_decimal(actual)
+    if actual is None or target is None:
+        return None, NO_MARK
+    against = baseline is not None and (
+        (direction == INCREASE and target < baseline) or (direction == DECREASE and target > baseline)
+    )
+    rate = None if baseline is None or target == baseline or against else (actual - baseline) / (target - baseline)
+    meets = actual <= target if direction == DECREASE else actual >= target
+    if direction == MAINTAIN or at_least or against or (baseline is not None and baseline == target):
+        return rate, ACHIEVED if meets else NOT_ACHIEVED
+    if rate is None:
+        return None, ACHIEVED if meets else NO_MARK
+    return rate, mark_for_rate(rate)
+
+
 @dataclass(frozen=True)
 class YearTarget:
     value: Decimal | None
@@ -246,82 +278,9 @@ def outlook(
 
 # outlook_for_rate's bounds as fractions (numerator, denominator): 1, ROUGHLY_THRESHOLD and 0
 _RATE_BOUNDS = ((1, 1), (7, 10), (0, 1))
-# Decimal rounds to 28 digits; an exact projection this much nearer a bound than the magnitudes
-# involved (see _Trend.tolerance) is left to outlook() itself.
-_TOLERANCE = 1e-18
-
-
-class _Trend:
-    """The least squares' running sums over a trend's points, in exact integers: the years less the
-    first one's, the values as integers over one common denominator (``scaled``)."""
-
-    __slots__ = ("count", "first_year", "largest_value", "largest_year", "sum_x", "sum_xx", "sum_xy", "sum_y")
-
-    def __init__(self, first_year: int) -> None:
-        self.first_year = first_year
-        self.count = self.sum_x = self.sum_y = self.sum_xx = self.sum_xy = 0
-        self.largest_value = self.largest_year = 0
-
-    def add(self, year: int, scaled: int) -> None:
-        x = year - self.first_year
-        self.count += 1
-        self.sum_x += x
-        self.sum_y += scaled
-        self.sum_xx += x * x
-        self.sum_xy += x * scaled
-        self.largest_value = max(self.largest_value, abs(scaled))
-        self.largest_year = max(self.largest_year, abs(year))
-
-    def projection(self, year: int) -> tuple[int, int, int]:
-        """The least-squares line at ``year`` as (numerator, denominator > 0) of the scaled value,
-        and the slope's numerator over the same denominator (0 when every point has one year:
-        :func:`least_squares` then projects the mean)."""
-        spread = self.count * self.sum_xx - self.sum_x * self.sum_x
-        if spread == 0:
-            return self.sum_y, self.count, 0
-        slope = self.count * self.sum_xy - self.sum_x * self.sum_y
-        intercept = self.sum_y * self.sum_xx - self.sum_x * self.sum_xy
-        return intercept + slope * (year - self.first_year), spread, slope
-
-
-def _exact_grade(
-    trend: _Trend, *, year: int, direction: str, target: int, reference: int, denominator: int, by_meeting: bool
-) -> str | None:
-    """The grade :func:`outlook` gives the trend projected to ``year`` (``target`` and ``reference``
-    scaled like the trend's values), from the exact projection; None when it lies within the
-    tolerance of a bound, where outlook's rounding could decide.
-
-    Why the tolerance suffices: outlook's Decimal arithmetic (28 digits, a dozen operations a
-    point) errs by about 1e-27 of the magnitudes it handles (the values, the slope times the years,
-    the projection, the reference and the target), multiplied at most by the count of points
-    squared and the years' size (the intercept is taken at year 0). The tolerance is 1e-18 of that
-    product: still below any difference a KPI's written values can make, and many orders above the
-    rounding, so both arithmetics put the projection on the same side of every bound."""
-    numerator, spread, slope = trend.projection(year)
-    magnitude = (
-        trend.largest_value
-        + abs(slope) / spread * (trend.largest_year + abs(year))
-        + abs(target)
-        + abs(reference)
-        + abs(numerator) / spread
-        + denominator
-    ) / denominator
-    tolerance = _TOLERANCE * magnitude * (trend.largest_year + abs(year) + 1) * trend.count * trend.count
-    # meeting the target: the projection's side of the target; a rate: its side of each bound,
-    # read against the target's side of the reference
-    bounds, against = (((1, 1),), 1) if by_meeting else (_RATE_BOUNDS, target - reference)
-    sides = []
-    for share, parts in bounds:
-        # the bound on the projection: reference + share / parts × (target − reference)
-        difference = parts * numerator - (parts * reference + share * (target - reference)) * spread
-        if abs(difference) / (parts * spread * denominator) <= tolerance:
-            return None
-        sides.append(difference > 0 if against > 0 else difference < 0)
-    if by_meeting:
-        above = sides[0]
-        return "B" if (not above if direction == DECREASE else above) else "E"
-    reaches, roughly, gains = sides
-    return "B" if reaches else "C" if roughly else "D" if gains else "E"
+# Decimal rounds to 28 digits; an exact projection nearer a bound than 1e-18 of the magnitudes
+# involved (see _exact_grade) is left to outlook() itself.
+_TOLERANCE_INVERSE = 10**18
 
 
 def outlooks_as_actuals_accrue(
@@ -339,18 +298,18 @@ def outlooks_as_actuals_accrue(
     actuals sorted by year. A KPI's outlook in a year depends only on how many measured actuals it
     has up to that year, so its years share these.
 
-    The least squares are carried as running sums of exact integers, a few integer operations a
-    count instead of a Decimal pass over every point; each grade is the one ``outlook`` gives (see
+    The least squares are carried as running sums of exact integers (the years less the first
+    one's, the values over one common denominator), a few integer operations a count instead of a
+    Decimal pass over every point; each grade is the one ``outlook`` gives (see
     :func:`_exact_grade`), and where the exact projection is too near a bound to be sure (an exact
     tie, as a straight series gives) it is ``outlook``'s own.
     """
     _check_direction(direction)
     points = [(year, as_decimal(value)) for year, value in points]
-    grades = ["-"]
     if target is None or not points:
-        return grades * (len(points) + 1)
+        return ["-"] * (len(points) + 1)
     try:
-        return grades + _outlooks_from_sums(direction, baseline_year, baseline, target_year, target, points, at_least)
+        return ["-", *_outlooks_from_sums(direction, baseline_year, baseline, target_year, target, points, at_least)]
     except (ValueError, OverflowError):  # a value that is not a finite number: outlook() says what it does
         return [
             outlook(
@@ -371,39 +330,62 @@ def _outlooks_from_sums(direction, baseline_year, baseline, target_year, target,
     target = as_decimal(target)
     has_reference = baseline is not None and baseline_year is not None
     reference_year, reference = (baseline_year, as_decimal(baseline)) if has_reference else points[0]
-    values = [target, reference, *(value for _, value in points)]
-    denominator = math.lcm(*(value.as_integer_ratio()[1] for value in values))
-
-    def scaled(value: Decimal) -> int:
-        numerator, own_denominator = value.as_integer_ratio()
-        return numerator * (denominator // own_denominator)
-
-    by_meeting = (
-        is_maintain_type(direction=direction, baseline=baseline, target=target, at_least=at_least)
-        or target == reference
+    ratios = [value.as_integer_ratio() for value in (target, reference, *(value for _, value in points))]
+    denominator = math.lcm(*(ratio[1] for ratio in ratios))
+    target_scaled, reference_scaled, *values = (
+        numerator * (denominator // own_denominator) for numerator, own_denominator in ratios
     )
-    trend = _Trend(first_year=reference_year)
+    if is_maintain_type(direction=direction, baseline=baseline, target=target, at_least=at_least) or (
+        target == reference
+    ):
+        # met or not: the projection's side of the target (below it, for a decreasing KPI)
+        bounds, upwards = ((1, target_scaled),), direction != DECREASE
+    else:
+        # the rate's bounds on the projection, reference + share × (target − reference), times
+        # the share's denominator; a rate grows as the projection moves towards the target
+        bounds = tuple(
+            (parts, parts * reference_scaled + share * (target_scaled - reference_scaled))
+            for share, parts in _RATE_BOUNDS
+        )
+        upwards = target_scaled > reference_scaled
+    fixed_magnitude = max(abs(target_scaled), abs(reference_scaled)) + 1
+    decreasing = direction == DECREASE
+    # the running sums over the trend: (x, y) = (year − reference_year, scaled value)
+    count = sum_x = sum_y = sum_xx = sum_xy = largest_value = largest_year = 0
     if has_reference:
-        trend.add(reference_year, scaled(reference))
-    target_scaled, reference_scaled = scaled(target), scaled(reference)
+        count, sum_y, sum_xy = 1, reference_scaled, 0
+        largest_value, largest_year = abs(reference_scaled), abs(reference_year)
     grades = []
-    for count, (year, value) in enumerate(points, start=1):
-        trend.add(year, scaled(value))
-        if meets_target(direction=direction, target=target, actual=value):
+    for known, ((year, value), scaled) in enumerate(zip(points, values, strict=True), start=1):
+        x = year - reference_year
+        count += 1
+        sum_x += x
+        sum_y += scaled
+        sum_xx += x * x
+        sum_xy += x * scaled
+        largest_value = max(largest_value, abs(scaled))
+        largest_year = max(largest_year, abs(year))
+        if (value <= target) if decreasing else (value >= target):  # meets_target: already met
             grades.append("A")
             continue
-        if trend.count < 2:
+        if count < 2:
             grades.append("-")
             continue
-        grade = _exact_grade(
-            trend,
-            year=target_year if target_year is not None else year,
-            direction=direction,
-            target=target_scaled,
-            reference=reference_scaled,
-            denominator=denominator,
-            by_meeting=by_meeting,
+        projection_year = target_year if target_year is not None else year
+        spread = count * sum_xx - sum_x * sum_x
+        if spread == 0:  # every point in one year: least_squares projects the mean
+            numerator, spread, slope = sum_y, count, 0
+        else:
+            slope = count * sum_xy - sum_x * sum_y
+            numerator = sum_y * sum_xx - sum_x * sum_xy + slope * (projection_year - reference_year)
+        years = largest_year + abs(projection_year)
+        magnitude = (
+            ((largest_value + fixed_magnitude) * spread + abs(slope) * years + abs(numerator))
+            * (years + 1)
+            * count
+            * count
         )
+        grade = _exact_grade(numerator, spread, magnitude, bounds, upwards)
         if grade is None:
             grade = outlook(
                 direction=direction,
@@ -411,11 +393,38 @@ def _outlooks_from_sums(direction, baseline_year, baseline, target_year, target,
                 baseline=baseline,
                 target_year=target_year,
                 target=target,
-                actuals=dict(points[:count]),
+                actuals=dict(points[:known]),
                 at_least=at_least,
             )
         grades.append(grade)
     return grades
+
+
+def _exact_grade(
+    numerator: int, spread: int, magnitude: int, bounds: tuple[tuple[int, int], ...], upwards: bool
+) -> str | None:
+    """The grade :func:`outlook` gives a projection of ``numerator / spread`` (scaled values), from
+    that exact value: met or not (one bound) or graded by the rate (three: 1, 0.7 and 0, each as
+    ``(parts, parts × bound)``); None when the projection lies within the tolerance of a bound,
+    where outlook's rounding could decide.
+
+    Why the tolerance suffices: outlook's Decimal arithmetic (28 digits, a dozen operations a
+    point) errs by about 1e-27 of the magnitudes it handles (the values, the slope times the years,
+    the projection, the reference and the target), multiplied at most by the count of points
+    squared and the years' size (the intercept is taken at year 0). ``magnitude`` is that product
+    (times ``spread``); the tolerance is 1e-18 of it: below any difference a KPI's written values
+    make, and many orders above the rounding, so both arithmetics put the projection on the same
+    side of every bound. Compared in integers, exactly."""
+    sides = []
+    for parts, bound in bounds:
+        difference = parts * numerator - bound * spread
+        if abs(difference) * _TOLERANCE_INVERSE <= magnitude * parts:
+            return None
+        sides.append((difference > 0) == upwards)
+    if len(sides) == 1:
+        return "B" if sides[0] else "E"
+    reaches, roughly, gains = sides
+    return "B" if reaches else "C" if roughly else "D" if gains else "E"
 
 
 # --- totals over several years (小郡's 人口の社会増: H27～R1 1,070人, target R2～R6 740人) --------------

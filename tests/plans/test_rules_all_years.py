@@ -1,8 +1,8 @@
 """``evaluate_kpi_years`` (a KPI's years in one pass) equals ``evaluate_kpi`` year by year, field for
 field, and ``rating.outlooks_as_actuals_accrue`` (the outlook's least squares as running sums)
-equals ``rating.outlook`` for every count of actuals: on random KPIs, on straight series (exact
-ties, where the running sums hand over to ``outlook``), on the documents' cases and on every KPI
-of the seed plans."""
+equals ``rating.outlook`` for every count of actuals (and ``rating.rate_and_mark`` the rate and
+the mark): on random KPIs, on straight series (exact ties, where the running sums hand over to
+``outlook``), on the documents' cases and on every KPI of the seed plans."""
 
 from decimal import Decimal
 
@@ -132,6 +132,22 @@ def test_outlooks_as_actuals_accrue_equal_the_outlook_of_each_count(direction, v
     }
     expected = [rating.outlook(actuals=dict(points[:count]), **arguments) for count in range(len(points) + 1)]
     assert rating.outlooks_as_actuals_accrue(points=points, **arguments) == expected
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    directions,
+    st.one_of(st.none(), numbers),
+    st.one_of(st.none(), numbers),
+    st.one_of(st.none(), numbers),
+    st.booleans(),
+)
+def test_rate_and_mark_equal_the_rate_and_the_mark(direction, baseline, target, actual, at_least):
+    values = {"baseline": baseline, "target": target, "actual": actual}
+    assert rating.rate_and_mark(direction=direction, at_least=at_least, **values) == (
+        rating.achievement_rate(direction=direction, **values),
+        rating.progress_mark(direction=direction, at_least=at_least, **values),
+    )
 
 
 @pytest.mark.parametrize(
