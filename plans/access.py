@@ -109,6 +109,33 @@ def department_ids_of(user) -> list[int]:
     )
 
 
+def _reach(user) -> tuple[int | None, list[int], list[int]]:
+    """The login's municipality id, department ids and the ids of the plans its municipality
+    leads or is a partner of, in one query (a row per combination: a few departments × a few
+    plans). The plan ids are given to the KPI queries as a list, a condition on ``plans_kpi``
+    itself: PostgreSQL reads the municipality's KPIs through the plan index however many tables
+    the query joins (past ``join_collapse_limit`` a subquery would be joined last, after a scan
+    of every KPI of the nation)."""
+    rows = list(
+        StaffProfile.objects.filter(user=user).values_list(
+            "municipality_id", "departments", "municipality__lead_plans", "municipality__partner_plans"
+        )
+    )
+    municipality_id = rows[0][0] if rows else None
+    department_ids = {department for _town, department, _led, _partner in rows if department is not None}
+    plan_ids = {plan for _town, _department, *plans in rows for plan in plans if plan is not None}
+    return municipality_id, sorted(department_ids), sorted(plan_ids)
+
+
+def _plan_ids_of(municipality_id: int) -> QuerySet:
+    """The ids of the plans a municipality leads or is a partner of, as a subquery: a UNION of two
+    index reads (plans by municipality, partners by municipality), instead of an OR across the
+    partners join (which no index serves) and a DISTINCT."""
+    led = Plan.objects.filter(municipality_id=municipality_id).order_by().values("pk")
+    partnered = Plan.partners.through.objects.filter(municipality_id=municipality_id).order_by().values("plan_id")
+    return led.union(partnered)
+
+
 def visible_plans(user) -> QuerySet:
     """Plans a staff login may open: its municipality's own and those it is a partner of."""
     if user.is_superuser:
@@ -118,31 +145,55 @@ def visible_plans(user) -> QuerySet:
     municipality = municipality_of(user)
     if municipality is None:
         return Plan.objects.none()
-    return Plan.objects.filter(Q(municipality=municipality) | Q(partners=municipality)).distinct()
+    # By id rather than an OR across the partners join: no DISTINCT, and index reads only.
+    return Plan.objects.filter(pk__in=_plan_ids_of(municipality.pk))
 
 
 def led_plans(user) -> QuerySet:
     """Plans whose structure the user may change: planners of the lead municipality."""
     if user.is_superuser:
         return Plan.objects.all()
-    if PLANNER not in roles_of(user) or municipality_of(user) is None:
+    if PLANNER not in roles_of(user) or (municipality := municipality_of(user)) is None:
         return Plan.objects.none()
-    return Plan.objects.filter(municipality=municipality_of(user))
+    return Plan.objects.filter(municipality=municipality)
+
+
+def _editable_condition(roles: set[str], municipality_id: int | None, department_ids: list[int], departments: str) -> Q:
+    """Which rows (KPIs or projects) of the login's municipality's plans it may change.
+
+    Within those plans (lead or partner) a planner's rule "every row of the plans its
+    municipality leads, and its own municipality's departments' rows in a partner plan" is "the
+    plan is led by its municipality or the row's department is of its municipality"."""
+    condition = Q(pk__in=[])
+    if PLANNER in roles and municipality_id is not None:
+        condition |= Q(plan__municipality_id=municipality_id) | Q(
+            **{f"{departments}__municipality_id": municipality_id}
+        )
+    if DEPARTMENT_STAFF in roles and department_ids:
+        condition |= Q(**{f"{departments}__in": department_ids})
+    return condition
 
 
 def _editable(user, queryset: QuerySet, departments: str) -> QuerySet:
-    """Rows of ``queryset`` the user may change; ``departments`` is the lookup to their departments."""
+    """Rows of ``queryset`` the user may change; ``departments`` is the lookup to their departments.
+
+    Filtered by the municipality's plans first (``_reach``), then by role and department:
+    a department's rows lie in the plans its municipality leads or is a partner of (planners
+    assign only those: ``assignable_departments``). A login without a municipality keeps only
+    its departments' rows (read through the department index)."""
     if user.is_superuser:
         return queryset
     roles = roles_of(user)
-    condition = Q(pk__in=[])
-    if PLANNER in roles and (municipality := municipality_of(user)) is not None:
-        condition |= Q(plan__municipality=municipality) | Q(
-            plan__partners=municipality, **{f"{departments}__municipality": municipality}
-        )
-    if DEPARTMENT_STAFF in roles:
-        condition |= Q(**{f"{departments}__in": department_ids_of(user)})
-    return queryset.filter(condition).distinct()
+    if not roles & {PLANNER, DEPARTMENT_STAFF}:
+        return queryset.none()
+    municipality_id, department_ids, plan_ids = _reach(user)
+    condition = _editable_condition(roles, municipality_id, department_ids, departments)
+    if municipality_id is not None:
+        queryset = queryset.filter(plan_id__in=plan_ids)
+    queryset = queryset.filter(condition)
+    # A project has several departments: the join may repeat it. A KPI has one (no DISTINCT,
+    # which would sort every column of the municipality's KPIs).
+    return queryset.distinct() if departments == "departments" else queryset
 
 
 def editable_kpis(user) -> QuerySet:
@@ -208,13 +259,25 @@ def dashboard_plans(user) -> QuerySet:
 
 def readable_kpis(user) -> QuerySet:
     """KPIs whose values (unpublished ones included) the user may read: their own departments',
-    and for planners and committee members every KPI of the plans whose dashboards they read."""
+    and for planners and committee members every KPI of the plans whose dashboards they read.
+
+    Built like ``editable_kpis``: the municipality's plans first, then the role's rule, so that
+    no OR of subqueries makes PostgreSQL test every KPI of the nation."""
     if user.is_superuser:
         return Kpi.objects.all()
-    readable = Q(pk__in=editable_kpis(user).values("pk"))
-    if reads_dashboards(user):
-        readable |= Q(plan__in=dashboard_plans(user).values("pk"))
-    return Kpi.objects.filter(readable)
+    roles = roles_of(user)
+    if not roles:
+        return Kpi.objects.none()
+    municipality_id, department_ids, plan_ids = _reach(user)
+    readable = _editable_condition(roles, municipality_id, department_ids, "department")
+    kpis = Kpi.objects.all()
+    if municipality_id is not None:
+        kpis = kpis.filter(plan_id__in=plan_ids)
+        if PLANNER in roles:
+            readable = Q()  # dashboard_plans: every plan the planner sees, the municipality's all
+        elif COMMITTEE_MEMBER in roles:
+            readable |= Q(plan__municipality_id=municipality_id)  # committee_plans: the lead plans
+    return kpis.filter(readable)
 
 
 def can_edit_kpi(user, kpi) -> bool:
