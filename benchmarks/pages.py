@@ -163,8 +163,10 @@ def latest(result: dict) -> dict:
             "bytes": page["bytes"],
             "path": page["path"],
             "status": page["status"],
+            "requests": one["requests"],
             "errors": one["errors"],
-            "c8": {key: page["c8"][key] for key in ("p50_ms", "p95_ms", "p99_ms", "rps", "errors")},
+            "rendered_bytes": page["rendered_bytes"],
+            "c8": {key: page["c8"][key] for key in ("p50_ms", "p95_ms", "p99_ms", "rps", "requests", "errors")},
             "static_c8": {key: page["static_c8"][key] for key in ("p50_ms", "p95_ms", "rps")},
             **({"revalidated_304": page["revalidated_304"]} if "revalidated_304" in page else {}),
         }
@@ -219,15 +221,16 @@ def markdown(result: dict) -> str:
         f"wrk on 127.0.0.1 for {result['wrk_seconds']} s a run, one client (-t1 -c1) and eight (-t2 -c8). "
         "Each page beside a static file of the same byte size served by the same gunicorn and whitenoise.",
         "",
-        "| page | bytes | p50 | p95 | p99 | rps | p50, 8 clients | p95, 8 clients | rps, 8 clients "
+        "| page | bytes | requests | p50 | p95 | p99 | rps | p50, 8 clients | p95, 8 clients | rps, 8 clients "
         "| static p50 | static rps, 8 clients | ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, page in result["pages"].items():
         one, eight, static = page["c1"], page["c8"], page["static_c1"]
         note = "" if page["status"] == 200 and not one["errors"] else f" ({page['status']}, {one['errors']} errors)"
         lines.append(
-            f"| {name} `{page['path']}`{note} | {page['bytes']:,} | {_ms(one['p50_ms'])} | {_ms(one['p95_ms'])} | "
+            f"| {name} `{page['path']}`{note} | {page['bytes']:,} | {one['requests']:,} | "
+            f"{_ms(one['p50_ms'])} | {_ms(one['p95_ms'])} | "
             f"{_ms(one['p99_ms'])} | {one['rps']:,.1f} | {_ms(eight['p50_ms'])} | {_ms(eight['p95_ms'])} | "
             f"{eight['rps']:,.1f} | {_ms(static['p50_ms'])} | {page['static_c8']['rps']:,.1f} | "
             f"{_times(ratio(one['p50_ms'], static['p50_ms']))} |"
@@ -236,7 +239,8 @@ def markdown(result: dict) -> str:
     rss = result["worker_rss_bytes"]
     lines += [
         "",
-        "Times in milliseconds.",
+        "Times in milliseconds; requests: how many one client made in the run (a slow page's "
+        "percentiles rest on few of them).",
         "",
         "| measure | value |",
         "|---|---|",
