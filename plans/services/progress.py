@@ -181,8 +181,21 @@ def recompute_in_processes(
         yield from map(work, batches)  # a caller's open transaction is this connection's alone
         return
     connections.close_all()  # a forked child must not share the parent's connection
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_forget_inherited_connections) as pool:
         yield from pool.imap_unordered(work, batches)
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked worker: drop any database connection the parent still held open (one in a
+    transaction is not closed by ``close_all``) without closing it, which would end the parent's
+    session on their shared socket; the worker opens its own on its first query."""
+    for wrapper in connections.all(initialized_only=True):
+        wrapper.connection = None
+        wrapper.in_atomic_block = False
+        wrapper.atomic_blocks = []
+        wrapper.savepoint_ids = []
+        wrapper.needs_rollback = False
+        wrapper.closed_in_transaction = False
 
 
 def _recompute_batch(plan_ids: list[int], *, replace: bool) -> tuple[int, int]:
