@@ -348,13 +348,14 @@ def _outlooks_from_sums(direction, baseline_year, baseline, target_year, target,
             for share, parts in _RATE_BOUNDS
         )
         upwards = target_scaled > reference_scaled
-    fixed_magnitude = max(abs(target_scaled), abs(reference_scaled)) + 1
+    # the magnitudes the tolerance scales with, over every point (more than a count's own: safe)
+    largest_value = max(abs(target_scaled), abs(reference_scaled), *map(abs, values)) * 2 + 1
+    largest_year = max(abs(reference_year), abs(points[-1][0]), abs(points[0][0]))
     decreasing = direction == DECREASE
     # the running sums over the trend: (x, y) = (year − reference_year, scaled value)
-    count = sum_x = sum_y = sum_xx = sum_xy = largest_value = largest_year = 0
+    count = sum_x = sum_y = sum_xx = sum_xy = 0
     if has_reference:
-        count, sum_y, sum_xy = 1, reference_scaled, 0
-        largest_value, largest_year = abs(reference_scaled), abs(reference_year)
+        count, sum_y = 1, reference_scaled
     grades = []
     for known, ((year, value), scaled) in enumerate(zip(points, values, strict=True), start=1):
         x = year - reference_year
@@ -363,8 +364,6 @@ def _outlooks_from_sums(direction, baseline_year, baseline, target_year, target,
         sum_y += scaled
         sum_xx += x * x
         sum_xy += x * scaled
-        largest_value = max(largest_value, abs(scaled))
-        largest_year = max(largest_year, abs(year))
         if (value <= target) if decreasing else (value >= target):  # meets_target: already met
             grades.append("A")
             continue
@@ -379,12 +378,7 @@ def _outlooks_from_sums(direction, baseline_year, baseline, target_year, target,
             slope = count * sum_xy - sum_x * sum_y
             numerator = sum_y * sum_xx - sum_x * sum_xy + slope * (projection_year - reference_year)
         years = largest_year + abs(projection_year)
-        magnitude = (
-            ((largest_value + fixed_magnitude) * spread + abs(slope) * years + abs(numerator))
-            * (years + 1)
-            * count
-            * count
-        )
+        magnitude = (largest_value * spread + abs(slope) * years + abs(numerator)) * (years + 1) * count * count
         grade = _exact_grade(numerator, spread, magnitude, bounds, upwards)
         if grade is None:
             grade = outlook(
