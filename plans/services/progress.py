@@ -228,13 +228,53 @@ def _recompute(plan_id: int, *, kpi_ids: set[int] | None) -> int:
 def _store(stored: QuerySet[KpiYearProgress], rows: list[tuple]) -> None:
     """Make ``stored`` hold exactly ``rows``: a stored row equal to a computed one stays (most of
     them, when a recompute finds the data as it was), the others are deleted and the new ones
-    inserted. Reading a row costs the database far less than deleting and inserting it again."""
-    kept = {row[1:]: row[0] for row in stored.order_by().values_list("pk", *ROW_COLUMNS)}
-    new = [row for row in rows if kept.pop(row, None) is None]
+    inserted. Reading a row costs the database far less than deleting and inserting it again.
+
+    On PostgreSQL the stored rows are read as ``COPY`` text and compared as text (read five times
+    faster than as rows of Python values); a computed row that would print differently from its
+    stored twin is only written again, never wrongly kept."""
+    if connection.vendor == "postgresql":
+        kept = _stored_lines(stored)
+        new = [row for row in rows if kept.pop(_comparable_line(row), None) is None]
+    else:
+        kept = {row[1:]: row[0] for row in stored.order_by().values_list("pk", *ROW_COLUMNS)}
+        new = [row for row in rows if kept.pop(row, None) is None]
     gone = list(kept.values())
     for start in range(0, len(gone), DELETE_CHUNK):
         KpiYearProgress.objects.filter(pk__in=gone[start : start + DELETE_CHUNK]).delete()
     _insert(KpiYearProgress, ROW_COLUMNS, new)
+
+
+def _stored_lines(stored: QuerySet[KpiYearProgress]) -> dict[str, int]:
+    """The stored rows as PostgreSQL's ``COPY … TO STDOUT`` prints them: their ``ROW_COLUMNS``
+    line (tab-separated, numbers with the columns' six places, ``t``/``f``, ``\\N``) to the
+    row's id."""
+    sql, params = stored.order_by().values_list("pk", *ROW_COLUMNS).query.sql_with_params()
+    text = io.StringIO()
+    with connection.cursor() as cursor:
+        query = cursor.cursor.mogrify(sql, params).decode()
+        cursor.cursor.copy_expert(f"COPY ({query}) TO STDOUT", text)
+    lines = {}
+    for line in text.getvalue().split("\n")[:-1]:  # COPY escapes a newline in a value
+        pk, row = line.split("\t", 1)
+        lines[row] = int(pk)
+    return lines
+
+
+def _number(value: Decimal | None) -> str:
+    # six places, as the numeric columns print; + 0 turns a −0 (a rate of 0 over a falling
+    # target) into the 0 PostgreSQL stores
+    return _NULL if value is None else f"{value + 0:.6f}"
+
+
+def _comparable_line(row: tuple) -> str:
+    """A computed ``ROW_COLUMNS`` row as ``_stored_lines`` prints its stored twin."""
+    kpi_id, plan_id, view, year, target, stated, actual, rate, mark, outlook, on_scale, official, disagrees = row
+    return (
+        f"{kpi_id}\t{plan_id}\t{view}\t{year}\t{_number(target)}\t{'t' if stated else 'f'}\t"
+        f"{_number(actual)}\t{_number(rate)}\t{mark}\t{outlook}\t"
+        f"{_label(on_scale)}\t{_label(official)}\t{'t' if disagrees else 'f'}"
+    )
 
 
 # --- loading a batch of plans as plain values ---------------------------------------------------
