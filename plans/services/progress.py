@@ -50,7 +50,7 @@ from plans.models import (
 from plans.rules import rating
 from plans.rules.progress import KpiProgress, KpiValues, evaluate_kpi, evaluate_kpi_years
 from plans.rules.rating import ScaleLabel
-from plans.rules.tallies import tally
+from plans.rules.tallies import Tally, tally
 from plans.selectors.progress import kpi_values, plan_scale
 from plans.services import versions
 
@@ -477,27 +477,38 @@ def _plan_rows(plan: _PlanInputs) -> list[tuple]:
 
 def _tallies(plan: _PlanInputs, rows: list[tuple]) -> list[tuple]:
     """The tallies of the plan, its goals, directions and packages, per year and view, counted
-    from ``rows`` (every KPI of the plan): what ``retally`` counts from the stored rows."""
-    scopes_of: dict[int, list[tuple[str, int]]] = {}
+    from ``rows`` (every KPI of the plan): what ``retally`` counts from the stored rows.
+
+    Each row is counted once, in its KPI's own scope (a direction, goal or package, or none); the
+    plan's tally of a year and view adds those up (``Tally`` adds field by field), as many
+    additions as scopes instead of a second pass over every row."""
+    scope_of: dict[int, tuple[str, int] | None] = {}
     for kpi in plan.kpis:
-        scopes = [(TallyScope.PLAN, 0)]
+        scope = None
         if kpi.direction_code:
-            scopes.append((TallyScope.DIRECTION, plan.direction_ids[kpi.direction_code]))
+            scope = (TallyScope.DIRECTION, plan.direction_ids[kpi.direction_code])
         elif kpi.goal_number is not None:
-            scopes.append((TallyScope.GOAL, plan.goal_ids[kpi.goal_number]))
+            scope = (TallyScope.GOAL, plan.goal_ids[kpi.goal_number])
         elif kpi.package_id is not None:
-            scopes.append((TallyScope.PACKAGE, kpi.package_id))
-        scopes_of[kpi.values.id] = scopes
+            scope = (TallyScope.PACKAGE, kpi.package_id)
+        scope_of[kpi.values.id] = scope
     mark_at, outlook_at = ROW_COLUMNS.index("mark"), ROW_COLUMNS.index("outlook")
-    groups: dict[tuple[str, int, str, int], list[tuple[str, str]]] = {}
+    groups: dict[tuple[str, int, tuple[str, int] | None], list[tuple[str, str]]] = {}
     for row in rows:
-        pair = (row[mark_at], row[outlook_at])
-        for scope, scope_id in scopes_of[row[0]]:
-            groups.setdefault((row[2], row[3], scope, scope_id), []).append(pair)
+        groups.setdefault((row[2], row[3], scope_of[row[0]]), []).append((row[mark_at], row[outlook_at]))
+    plan_tallies: dict[tuple[str, int], Tally] = {}
+    scope_tallies = []
+    for (view, year, scope), pairs in groups.items():
+        counted = tally(pairs)
+        plan_tallies[view, year] = plan_tallies[view, year] + counted if (view, year) in plan_tallies else counted
+        if scope is not None:
+            scope_tallies.append((scope, view, year, counted))
     return [
+        (plan.plan_id, TallyScope.PLAN, 0, view, year, counted.kpi_count, counted.marks, counted.outlooks)
+        for (view, year), counted in plan_tallies.items()
+    ] + [
         (plan.plan_id, scope, scope_id, view, year, counted.kpi_count, counted.marks, counted.outlooks)
-        for (view, year, scope, scope_id), pairs in groups.items()
-        for counted in [tally(pairs)]
+        for (scope, scope_id), view, year, counted in scope_tallies
     ]
 
 
