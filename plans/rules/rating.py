@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, getcontext
 
 Number = int | float | Decimal
 
@@ -281,6 +281,7 @@ _RATE_BOUNDS = ((1, 1), (7, 10), (0, 1))
 # Decimal rounds to 28 digits; an exact projection nearer a bound than 1e-18 of the magnitudes
 # involved (see _exact_grade) is left to outlook() itself.
 _TOLERANCE_INVERSE = 10**18
+_DECIMAL_DIGITS = 28
 
 
 def outlooks_as_actuals_accrue(
@@ -309,8 +310,10 @@ def outlooks_as_actuals_accrue(
     if target is None or not points:
         return ["-"] * (len(points) + 1)
     try:
+        if getcontext().prec < _DECIMAL_DIGITS:  # the tolerance assumes outlook's usual 28 digits
+            raise ValueError("a coarser Decimal context")
         return ["-", *_outlooks_from_sums(direction, baseline_year, baseline, target_year, target, points, at_least)]
-    except (ValueError, OverflowError):  # a value that is not a finite number: outlook() says what it does
+    except (ValueError, OverflowError):  # not a finite number, or a coarser context: outlook() decides
         return [
             outlook(
                 direction=direction,

@@ -4,7 +4,7 @@ equals ``rating.outlook`` for every count of actuals (and ``rating.rate_and_mark
 the mark): on random KPIs, on straight series (exact ties, where the running sums hand over to
 ``outlook``), on the documents' cases and on every KPI of the seed plans."""
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 from hypothesis import given, settings
@@ -189,6 +189,22 @@ def test_a_value_that_is_not_a_finite_number_gets_outlooks_answer():
     arguments = {"direction": rating.INCREASE, "baseline_year": 2020, "baseline": D(100), "target_year": 2025}
     points = [(2021, D("Infinity"))]
     assert rating.outlooks_as_actuals_accrue(points=points, target=D(150), **arguments) == ["-", "A"]
+
+
+def test_a_coarser_decimal_context_leaves_every_grade_to_outlook():
+    """With fewer than 28 digits outlook's rounding may exceed the tolerance: no exact shortcut."""
+    arguments = {
+        "direction": rating.INCREASE,
+        "baseline_year": 2020,
+        "baseline": D(100),
+        "target_year": 2026,
+        "target": D("160.0001"),
+    }
+    points = [(2021, D(110)), (2023, D(130))]
+    with localcontext() as context:
+        context.prec = 4
+        expected = [rating.outlook(actuals=dict(points[:count]), **arguments) for count in range(3)]
+        assert rating.outlooks_as_actuals_accrue(points=points, **arguments) == expected
 
 
 @pytest.mark.parametrize(
