@@ -3,10 +3,11 @@
 
 Public data changes only when something is published or approved, and each such write bumps the
 plan's ``data_version`` (``plans.services.versions``). So a response can be kept until the version
-moves: a page of one plan keys on that plan's version (one small query: slug → id, version,
-changed-at), a page that spans plans on the national version (one aggregate). A publication is
-therefore shown at once: the next request looks under a new key. ``CACHE_SECONDS`` only bounds
-how long a text edit that bumps nothing (a municipality's name) can stay unseen.
+moves: a page of one plan keys on that plan's version, a page that spans plans on the national
+version, both kept in the cache (``plans.services.versions``: a query only when a bump has made
+them unknown). A publication is therefore shown at once: the next request looks under a new key.
+``CACHE_SECONDS`` only bounds how long a text edit that bumps nothing (a municipality's name) can
+stay unseen.
 
 Each response carries a strong ETag (the hash of the stored body), Last-Modified (the data's
 ``data_changed_at``) and ``Cache-Control: public, max-age=…, must-revalidate``; If-None-Match and
@@ -19,6 +20,10 @@ nonce: the policy allows 'self' scripts and styles only, there is no inline scri
 stored with a placeholder in place of the token and each response gets the visitor's own token
 (``get_token``, which also sets their cookie and ``Vary: Cookie``), so a cached page never hands
 one visitor's token to another.
+
+An anonymous visitor without a session is usually answered before any of this runs: the
+response is marked for ``public.fastpath`` (``FAST_PATH_ATTRIBUTE``), whose middleware keeps it
+with its final headers and serves it again ahead of the whole middleware stack.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ HTTP_MAX_AGE = 0
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"__PUBLIC_CACHE_CSRF_TOKEN__"
+# A shared response carries (StoredResponse, DataVersion) under this attribute for public.fastpath.
+FAST_PATH_ATTRIBUTE = "public_cache_stored"
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ def public_cache(view=None, *, max_age: int = HTTP_MAX_AGE):
             return conditional
         if stored.has_csrf_token:
             response.content = stored.content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        setattr(response, FAST_PATH_ATTRIBUTE, (stored, version))
         return response
 
     return wrapper

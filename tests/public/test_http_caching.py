@@ -7,14 +7,16 @@ import re
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
 from plans.models import Plan
 from plans.rules.municipalities import full_code
 from plans.services import publication
-from plans.services.versions import bump_plans
+from plans.services.versions import bump_plans, plan_version
 from tests.factories import MunicipalityFactory, plan_with_kpis
 from tests.logins import PLANNER, make_staff
 
@@ -158,3 +160,80 @@ def test_languages_are_cached_apart_and_head_and_post_behave(client, plan):
     assert head.status_code == 200 and head.has_header("ETag")
     assert client.post("/plans/cached/").status_code == 405
     assert client.get("/plans/no-such-plan/").status_code == 404
+
+
+FAST_URLS = ["/plans/cached/", "/plans/cached/goals/1/", "/plans/cached/kpis/K1/", "/", "/api/v1/plans/cached/"]
+
+
+@pytest.mark.parametrize("url", FAST_URLS)
+def test_a_cached_page_is_answered_ahead_of_the_stack_with_the_headers_the_stack_gave_it(
+    plan, url, django_assert_num_queries
+):
+    rendered = Client().get(url)
+    with django_assert_num_queries(0):
+        fast = Client().get(url)
+    assert fast.status_code == 200
+    assert fast.context is None  # no template rendered: the fast path answered (public.fastpath)
+    assert dict(fast.items()) == dict(rendered.items())  # ETag, Last-Modified, Vary, CSP, X-Frame-Options…
+    assert fast["Content-Length"] == str(len(fast.content))
+    assert fast["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in fast["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("url", FAST_URLS)
+def test_the_fast_path_answers_304_with_the_security_headers_and_no_body(plan, url, django_assert_num_queries):
+    etag = Client().get(url)["ETag"]
+    with django_assert_num_queries(0):
+        again = Client().get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag and again.has_header("Last-Modified")
+    assert again["X-Content-Type-Options"] == "nosniff" and again.has_header("Content-Security-Policy")
+    assert not again.cookies  # no token in a 304, none handed out
+
+
+def test_a_fast_path_visitor_keeps_their_csrf_cookie_and_a_new_one_gets_a_working_one(plan):
+    Client().get("/plans/cached/")  # kept
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get("/plans/cached/").content.decode()
+    cookie = visitor.cookies["csrftoken"].value
+    (token,) = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    assert visitor.get("/plans/cached/").context is None
+    assert visitor.cookies["csrftoken"].value == cookie  # the same secret, differently masked
+    switch = {"language": "en", "next": "/plans/cached/", "csrfmiddlewaretoken": token}
+    assert visitor.post("/i18n/setlang/", switch).status_code == 302
+
+
+def test_a_visitor_with_a_session_cookie_goes_down_the_stack(client, plan):
+    Client().get("/plans/cached/")
+    client.cookies["sessionid"] = "anything"
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/plans/cached/").status_code == 200
+    assert any("django_session" in query["sql"] for query in context.captured_queries)  # read: who is it?
+
+
+def test_a_flash_message_is_shown_even_when_the_page_is_kept_for_the_fast_path(client, plan):
+    Client().get("/")  # kept
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    storage.add(constants.INFO, "お知らせFP7")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+    assert "お知らせFP7" in client.get("/").content.decode()
+    assert "お知らせFP7" not in Client().get("/").content.decode()
+
+
+def test_a_bump_committed_elsewhere_is_seen_at_once_and_the_versions_are_kept_again(
+    client, plan, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    before = client.get("/plans/cached/kpis/K1/")["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_plans([plan.pk])  # a new version, same data: a new page under a new key
+    rendered = client.get("/plans/cached/kpis/K1/")
+    assert rendered.context is not None  # not the old copy
+    assert rendered["ETag"] != before
+    with django_assert_num_queries(0):
+        assert client.get("/plans/cached/kpis/K1/")["ETag"] == rendered["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_plans([plan.pk])
+    with django_assert_num_queries(1):  # a version read again after a bump: one query, then kept
+        assert plan_version("cached") == plan_version("cached")
