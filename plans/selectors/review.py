@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from plans import access
 from plans.choices import ReviewState
@@ -151,9 +151,10 @@ def plan_review(plan_id: int, year: int) -> PlanReview:
     reported = ReportedActual.objects.filter(kpi__plan_id=plan_id, year=year)
     counts = dict(reported.values_list("state").annotate(count=Count("id")).order_by().values_list("state", "count"))
     kpi_count = Kpi.objects.filter(plan_id=plan_id).count()
-    official_only = (
-        Actual.objects.filter(kpi__plan_id=plan_id, year=year).exclude(kpi_id__in=reported.values("kpi_id")).count()
-    )
+    # NOT EXISTS per actual (an anti-join along the KPI-year index), not NOT IN a subquery, which
+    # PostgreSQL tests as a hashed filter over the year's actuals of every plan of the nation.
+    reported_too = ReportedActual.objects.filter(kpi_id=OuterRef("kpi_id"), year=year)
+    official_only = Actual.objects.filter(kpi__plan_id=plan_id, year=year).exclude(Exists(reported_too)).count()
     return PlanReview(
         year=year,
         kpi_count=kpi_count,

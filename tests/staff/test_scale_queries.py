@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from plans import access
 from plans.choices import ReviewState
-from plans.models import DataCall, DataCallDepartment, Department, Kpi, Plan, ReportedActual
+from plans.models import DataCall, DataCallDepartment, Department, Kpi, Plan, ReportedActual, ReviewStep
 from plans.rules.municipalities import full_code
 from plans.services.actuals import entry_kpis
 from tests.factories import MunicipalityFactory, plan_with_kpis
@@ -61,7 +61,8 @@ PAGES = [
 def build_town(number: int, kpis: int) -> Plan:
     """A town of 沖縄県 of its own (the seed plans' are in 福岡県) with a plan of ``kpis`` KPIs in
     the charge of its 規模課, 2020 and 2021 official and published, and for 2022 a data call and
-    the department's reported values: a third submitted, a third drafts, the rest not entered."""
+    the department's reported values: a third submitted (with their step), a third drafts, the
+    rest not entered."""
     town = MunicipalityFactory(
         name=f"規模町{number}", code=full_code(f"47{number + 700:03d}"), prefecture_code="47", name_kana="きぼ"
     )
@@ -79,7 +80,7 @@ def build_town(number: int, kpis: int) -> Plan:
     department = Department.objects.get(municipality=town, name=DEPARTMENT)
     call = DataCall.objects.create(plan=plan, year=YEAR, message="R4の実績をお願いします。")
     DataCallDepartment.objects.create(call=call, department=department, deadline=date.today() + timedelta(days=14))
-    ReportedActual.objects.bulk_create(
+    reported = ReportedActual.objects.bulk_create(
         ReportedActual(
             kpi=kpi,
             year=YEAR,
@@ -89,6 +90,9 @@ def build_town(number: int, kpis: int) -> Plan:
         )
         for index, kpi in enumerate(plan.kpis.order_by("order"))
         if index % 3 != 2
+    )
+    ReviewStep.objects.bulk_create(
+        ReviewStep(reported=row, state=row.state, raw=row.raw) for row in reported if row.state == ReviewState.SUBMITTED
     )
     return plan
 
@@ -147,12 +151,69 @@ RIGHTS_CHECKS = {
 }
 
 
-def kpi_scans(node: dict) -> list[dict]:
-    """The nodes of an EXPLAIN (FORMAT JSON) plan that read ``plans_kpi``."""
-    found = [node] if node.get("Relation Name") == "plans_kpi" else []
+# The tables that grow with the nation (every KPI, every year): a staff page reads them only
+# through an index condition (by plan, KPI, department or reported value).
+NATIONAL_TABLES = {
+    "plans_kpi",
+    "plans_actual",
+    "plans_yearlytarget",
+    "plans_officialrating",
+    "plans_reportedactual",
+    "plans_reviewstep",
+    "plans_kpiyearprogress",
+    "plans_progresstally",
+}
+
+
+def whole_reads(node: dict, tables=NATIONAL_TABLES) -> list[tuple[str, str]]:
+    """The nodes of an EXPLAIN (FORMAT JSON) plan that read one of ``tables`` without an index
+    condition (a whole scan, or a whole index read in its order)."""
+    found = []
+    if node.get("Relation Name") in tables and not ("Index Cond" in node or "Recheck Cond" in node):
+        found.append((node["Relation Name"], node["Node Type"]))
     for child in node.get("Plans", []):
-        found += kpi_scans(child)
+        found += whole_reads(child, tables)
     return found
+
+
+def price_out_whole_reads(cursor) -> None:
+    """The test's tables are small, so PostgreSQL may read them whole whatever the query. Ask
+    whether a plan that reads only the login's rows exists (the nested loops over its few plans
+    that a nation of KPIs makes the cheapest): whole scans and the joins that read a whole side
+    (merge, hash) are priced out. A query that restricts the big tables only by an OR across
+    joins, or by a subquery joined last, has no such plan and is caught."""
+    cursor.execute("ANALYZE")
+    for method in ("seqscan", "mergejoin", "hashjoin"):
+        cursor.execute(f"SET LOCAL enable_{method} = off")
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN (FORMAT JSON) of PostgreSQL")
+
+
+@postgresql_only
+def test_no_staff_page_reads_the_nations_rows_on_postgresql(client):
+    """Every SELECT of every staff page above reads the tables that grow with the nation through
+    an index condition. Five other towns make the login's plan a small part of each table."""
+    plan = build_town(1, 10)
+    for number in range(2, 7):
+        build_town(number, 40)
+    logins = logins_of(plan)
+    whole = []
+    for login, name, kwargs in PAGES:
+        client.force_login(logins[login])
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url_of(name, kwargs, plan)).status_code == 200
+        with connection.cursor() as cursor:
+            price_out_whole_reads(cursor)
+            for query in queries.captured_queries:
+                if query["sql"].lstrip().upper().startswith("SELECT"):
+                    cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
+                    ((explained,),) = cursor.fetchone()
+                    whole += [(login, name, read, query["sql"][:300]) for read in whole_reads(explained["Plan"])]
+            for method in ("seqscan", "mergejoin", "hashjoin"):
+                cursor.execute(f"RESET enable_{method}")
+    assert whole == []
 
 
 @pytest.mark.parametrize("login", ["department", "planner", "committee"])
@@ -177,16 +238,6 @@ def test_the_rights_checks_read_only_the_logins_municipalitys_plans(login):
         if connection.vendor != "postgresql":
             continue
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-            # The test's tables are small, so PostgreSQL may read them whole whatever the query.
-            # Ask whether a plan that reads only the municipality's KPIs exists (the nested loop
-            # over its few plans that a nation of KPIs makes the cheapest): whole scans and the
-            # joins that read a whole side (merge, hash) are priced out. The OR-across-joins
-            # shape that the checks had before has no such plan and fails here.
-            for method in ("seqscan", "mergejoin", "hashjoin"):
-                cursor.execute(f"SET LOCAL enable_{method} = off")
+            price_out_whole_reads(cursor)
         (explained,) = json.loads(kpis.order_by().explain(format="json"))
-        scans = kpi_scans(explained["Plan"])
-        assert scans, (check, explained)
-        for scan in scans:
-            assert "Index Cond" in scan or "Recheck Cond" in scan, (check, scan)
+        assert whole_reads(explained["Plan"], {"plans_kpi"}) == [], check
