@@ -262,9 +262,17 @@ def _stored_lines(stored: QuerySet[KpiYearProgress]) -> dict[str, int]:
 
 
 def _number(value: Decimal | None) -> str:
-    # six places, as the numeric columns print; + 0 turns a −0 (a rate of 0 over a falling
-    # target) into the 0 PostgreSQL stores
-    return _NULL if value is None else f"{value + 0:.6f}"
+    """A number as its numeric(…, 6) column prints it: targets and rates are quantized to six
+    places and actuals read from such a column, so ``str`` prints them so; PostgreSQL has no −0
+    (a rate of 0 over a falling target). A value printed otherwise only makes its row written
+    again: equal text is an equal number."""
+    if value is None:
+        return _NULL
+    text = str(value)
+    return _ZERO if text == _NEGATIVE_ZERO else text
+
+
+_ZERO, _NEGATIVE_ZERO = "0.000000", "-0.000000"
 
 
 def _comparable_line(row: tuple) -> str:
