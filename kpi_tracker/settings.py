@@ -164,6 +164,10 @@ def cache_from_url(url: str) -> dict:
 # Without CACHE_URL: in production the database (one cache for every gunicorn worker and every app
 # server; `make run` and deploy/ run createcachetable), in development the process's memory.
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or ("locmem://" if DEBUG else "db://"))}
+# The database and file caches keep 300 entries unless told (beyond that a write culls a third):
+# too few for a nation's public pages, each kept once per version and language.
+if CACHES["default"]["BACKEND"].endswith((".DatabaseCache", ".FileBasedCache")):
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "50000"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -53,6 +53,9 @@ _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"__PUBLIC_CACHE_CSRF_TOKEN__"
 # A shared response carries (StoredResponse, DataVersion) under this attribute for public.fastpath.
 FAST_PATH_ATTRIBUTE = "public_cache_stored"
+# A request the fast path will keep the response of: the wrapper neither reads nor writes its own
+# copy (the fast path's is the one served; one cache write a render instead of two).
+FAST_PATH_REQUEST_ATTRIBUTE = "public_fast_path"
 
 
 @dataclass(frozen=True)
@@ -122,13 +125,15 @@ def public_cache(view=None, *, max_age: int = HTTP_MAX_AGE):
         if version is None:  # no such plan: the view answers 404, nothing to keep
             return view(request, *args, **kwargs)
         key = cache_key(request, version)
-        stored = cache.get(key)
+        kept_by_fast_path = getattr(request, FAST_PATH_REQUEST_ATTRIBUTE, False)
+        stored = None if kept_by_fast_path else cache.get(key)
         if stored is None:
             response = _render(view, request, args, kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
             stored = _store(response)
-            cache.set(key, stored, CACHE_SECONDS)
+            if not kept_by_fast_path:
+                cache.set(key, stored, CACHE_SECONDS)
         response = HttpResponse(stored.content)
         for name, value in stored.headers:
             response[name] = value

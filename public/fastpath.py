@@ -43,7 +43,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from plans.services.versions import EPOCH_KEY, NATIONAL_VERSION_KEY, current_version, plan_version_key
-from public.caching import CACHE_SECONDS, CSRF_PLACEHOLDER, FAST_PATH_ATTRIBUTE
+from public.caching import CACHE_SECONDS, CSRF_PLACEHOLDER, FAST_PATH_ATTRIBUTE, FAST_PATH_REQUEST_ATTRIBUTE
 
 # Paths whose answers depend on who asks or change state: always down the stack.
 _SKIPPED_PREFIXES = ("/staff/", "/admin/", "/i18n/")
@@ -89,6 +89,7 @@ class PublicFastPathMiddleware:
             version = current_version(held, lookup.version_key)
             if entry is not None and version is not None and entry.version_key == version.key:
                 return self._serve(request, entry)
+            setattr(request, FAST_PATH_REQUEST_ATTRIBUTE, True)
         response = self.get_response(request)
         if lookup is not None:
             self._keep(lookup, response)

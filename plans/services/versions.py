@@ -36,8 +36,10 @@ from django.utils import timezone
 from plans.models import Kpi, Plan
 from plans.rules.text import SEARCH_TEXT_CHARS, search_key
 
-# Kept versions expire after this long even without a bump (an epoch lost from a full cache).
-VERSION_SECONDS = 3600
+# Kept versions expire after this long even without a bump: bounds what the epoch cannot see (an
+# epoch lost from a full cache, two bumps moving it at the same instant on a cache without atomic
+# increments, such as the database cache).
+VERSION_SECONDS = 300
 EPOCH_KEY = "version:epoch"
 NATIONAL_VERSION_KEY = "version:nation"
 

@@ -158,6 +158,7 @@ def test_production_shares_the_database_cache_by_default_and_development_keeps_i
     assert production["cache"] == {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "kpi_tracker_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50000},  # not Django's 300: a nation's pages
     }
     assert settings_from(DEBUG="1")["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
