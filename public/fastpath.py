@@ -14,9 +14,16 @@ middleware, placed first, does two things:
 - on the way in, for a visitor who can only get the shared page (no session cookie, no flash
   message cookie, not a staff, admin or language-switch path), it reads that response with the
   URL's current data version and the versions' epoch (``plans.services.versions``) in one
-  ``get_many``; when the version is current it answers at once: 304 to a matching
+  ``get_many`` (after a bump, which makes every kept version unknown, the version is read again:
+  one query, then kept); when the version is current it answers at once: 304 to a matching
   If-None-Match or If-Modified-Since, else the body with the visitor's own CSRF token in place
   of the placeholder (the cookie set as the CSRF middleware sets it).
+
+Each worker also keeps the bodies it served in its own memory (``LOCAL_BYTES`` at most, least
+recently used dropped first), with the versions' epoch they were served at: while the epoch and
+the version have not moved, a hit reads only those two small values from the shared cache, not
+the page (a 70 KB page is about 95 KB of base64 in the database cache). Any bump, any plan saved
+or deleted, a cleared cache moves the epoch, and the next hit reads the shared copy again.
 
 Anything else (a miss, a stale version, an unknown URL, a cache or database error) goes down the
 stack as before, which renders, answers and lets this middleware keep the result. A publication
@@ -27,6 +34,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,13 +51,24 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from plans.services.versions import EPOCH_KEY, NATIONAL_VERSION_KEY, current_version, plan_version_key
+from plans.services.versions import (
+    EPOCH_KEY,
+    NATIONAL_VERSION_KEY,
+    current_version,
+    national_version,
+    plan_version,
+    plan_version_key,
+)
 from public.caching import CACHE_SECONDS, CSRF_PLACEHOLDER, FAST_PATH_ATTRIBUTE, FAST_PATH_REQUEST_ATTRIBUTE
 
 # Paths whose answers depend on who asks or change state: always down the stack.
 _SKIPPED_PREFIXES = ("/staff/", "/admin/", "/i18n/")
 # Headers a 304 does not repeat (the body's own); every other kept header it carries.
 _BODY_HEADERS = {"content-type", "content-length", "content-disposition"}
+
+
+# The most page bytes a worker keeps in its own memory (see the docstring).
+LOCAL_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,12 +89,45 @@ class FastEntry:
 class Lookup:
     entry_key: str
     version_key: str
+    slug: str | None  # the plan the URL names, or None: the nation's version
+
+
+class LocalEntries:
+    """The bodies a worker served lately, least recently used dropped first beyond ``limit`` bytes:
+    entry key → (the epoch they were served at, the entry)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[int, FastEntry]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[int, FastEntry] | None:
+        with self.lock:
+            held = self.entries.get(key)
+            if held is not None:
+                self.entries.move_to_end(key)
+            return held
+
+    def put(self, key: str, epoch: int, entry: FastEntry) -> None:
+        if len(entry.content) > self.limit // 8:
+            return
+        with self.lock:
+            previous = self.entries.pop(key, None)
+            if previous is not None:
+                self.size -= len(previous[1].content)
+            self.entries[key] = (epoch, entry)
+            self.size += len(entry.content)
+            while self.size > self.limit:
+                _key, (_epoch, dropped) = self.entries.popitem(last=False)
+                self.size -= len(dropped.content)
 
 
 class PublicFastPathMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.csrf = CsrfViewMiddleware(get_response)
+        self.local = LocalEntries(LOCAL_BYTES)
         self.language_in_path = is_language_prefix_patterns_used(settings.ROOT_URLCONF)[0]
         self.skipped = (*_SKIPPED_PREFIXES, "/" + settings.STATIC_URL.lstrip("/"))
 
@@ -82,12 +135,10 @@ class PublicFastPathMiddleware:
         lookup = self._lookup(request)
         if lookup is not None:
             try:
-                held = cache.get_many([lookup.entry_key, lookup.version_key, EPOCH_KEY])
+                entry = self._current_entry(lookup)
             except DatabaseError:  # the stack answers (503 page) as it would without us
-                held = {}
-            entry = held.get(lookup.entry_key)
-            version = current_version(held, lookup.version_key)
-            if entry is not None and version is not None and entry.version_key == version.key:
+                entry = None
+            if entry is not None:
                 return self._serve(request, entry)
             setattr(request, FAST_PATH_REQUEST_ATTRIBUTE, True)
         response = self.get_response(request)
@@ -110,7 +161,30 @@ class PublicFastPathMiddleware:
         digest = hashlib.sha256(f"{uri}\n{language}".encode()).hexdigest()
         slug = match.kwargs.get("slug")
         version_key = plan_version_key(slug) if slug is not None else NATIONAL_VERSION_KEY
-        return Lookup("public-fast:" + digest, version_key)
+        return Lookup("public-fast:" + digest, version_key, slug)
+
+    def _current_entry(self, lookup: Lookup) -> FastEntry | None:
+        """The kept response if it is of the URL's current data version, else None: one
+        ``get_many``; after a bump (any plan's) the version is read again (one query, then kept)
+        and so is the shared copy if this worker's own is of another epoch."""
+        local = self.local.get(lookup.entry_key)
+        keys = [lookup.version_key, EPOCH_KEY]
+        held = cache.get_many(keys if local is not None else [lookup.entry_key, *keys])
+        version = current_version(held, lookup.version_key)
+        epoch = held.get(EPOCH_KEY)
+        if version is None:
+            version = plan_version(lookup.slug) if lookup.slug is not None else national_version()
+            if version is None:
+                return None
+            epoch = cache.get(EPOCH_KEY)
+        if local is not None and local[0] == epoch and local[1].version_key == version.key:
+            return local[1]
+        entry = cache.get(lookup.entry_key) if local is not None else held.get(lookup.entry_key)
+        if entry is None or entry.version_key != version.key:
+            return None
+        if epoch is not None:
+            self.local.put(lookup.entry_key, epoch, entry)
+        return entry
 
     def _keep(self, lookup: Lookup, response) -> None:
         """Keep a shared response (never one that sets a session or message cookie)."""

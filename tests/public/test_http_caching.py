@@ -16,7 +16,8 @@ from django.utils.http import http_date
 from plans.models import Plan
 from plans.rules.municipalities import full_code
 from plans.services import publication
-from plans.services.versions import bump_plans, plan_version
+from plans.services.versions import bump_plans, forget_versions, plan_version
+from public import fastpath
 from tests.factories import MunicipalityFactory, plan_with_kpis
 from tests.logins import PLANNER, make_staff
 
@@ -237,3 +238,53 @@ def test_a_bump_committed_elsewhere_is_seen_at_once_and_the_versions_are_kept_ag
         bump_plans([plan.pk])
     with django_assert_num_queries(1):  # a version read again after a bump: one query, then kept
         assert plan_version("cached") == plan_version("cached")
+
+
+class CacheSpy:
+    """The shared cache, with the keys each read asked for."""
+
+    def __init__(self, real):
+        self.real = real
+        self.reads: list[list[str]] = []
+
+    def get_many(self, keys):
+        self.reads.append(list(keys))
+        return self.real.get_many(keys)
+
+    def get(self, key, *args):
+        self.reads.append([key])
+        return self.real.get(key, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_worker_serves_its_own_copy_while_the_epoch_holds_and_reads_the_shared_one_after(plan, monkeypatch):
+    visitor = Client()  # one handler: one worker's middleware and its memory
+    first = visitor.get("/plans/cached/goals/1/")  # rendered and kept
+    visitor.get("/plans/cached/goals/1/")  # read from the shared cache, kept in memory too
+    spy = CacheSpy(fastpath.cache)
+    monkeypatch.setattr(fastpath, "cache", spy)
+    assert visitor.get("/plans/cached/goals/1/")["ETag"] == first["ETag"]
+    assert [len(keys) for keys in spy.reads] == [2]  # the version and the epoch only, not the page
+    spy.reads.clear()
+    forget_versions()  # as a bump or a plan saved elsewhere does
+    again = visitor.get("/plans/cached/goals/1/")
+    assert again.context is None and again["ETag"] == first["ETag"]
+    assert any(any(key.startswith("public-fast:") for key in keys) for keys in spy.reads)  # the shared copy
+
+
+@pytest.mark.parametrize(
+    ("sizes", "kept"),
+    [
+        ([10] * 8, "abcdefgh"),
+        ([10] * 9, "bcdefghi"),  # beyond 80 bytes the least recently used goes
+        ([10, 11, 10], "ac"),  # bigger than its share (80 // 8): never kept
+    ],
+)
+def test_a_workers_memory_keeps_the_latest_bodies_within_its_bytes(sizes, kept):
+    local = fastpath.LocalEntries(80)
+    for name, size in zip("abcdefghi", sizes, strict=False):
+        local.put(name, 1, fastpath.FastEntry("v", b"x" * size, (), '"e"', None, False))
+    assert "".join(local.entries) == kept
+    assert local.size == sum(len(entry.content) for _epoch, entry in local.entries.values())
