@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from plans.models import KpiYearProgress, Plan, PrintedTally, RatingLabel, TargetRevision
 from plans.rules import notation, rating
@@ -35,6 +36,13 @@ def goal_number_of(kpi) -> int | None:
     if kpi.goal_id:
         return kpi.goal.number
     return kpi.policy_direction.goal.number if kpi.policy_direction_id else None
+
+
+@lru_cache(maxsize=16384)
+def written_places_of(texts: tuple[str | None, ...]) -> int | None:
+    """``notation.written_places``, remembered per KPI's texts: parsing every value as written is
+    most of a 300-KPI dashboard's time, and the texts of a plan change only when its data does."""
+    return notation.written_places(texts)
 
 
 def kpi_values(kpi) -> KpiValues:
@@ -67,13 +75,13 @@ def kpi_values(kpi) -> KpiValues:
         total_years=kpi.total_years,
         cumulative=kpi.is_cumulative,
         baseline_year_assumed=kpi.baseline_year_assumed,
-        places=notation.written_places(
-            [
+        places=written_places_of(
+            (
                 kpi.baseline_raw,
                 kpi.target_raw,
                 *(target.raw for target in kpi.yearly_targets.all()),
                 *(actual.raw for actual in kpi.actuals.all()),
-            ]
+            )
         ),
         revisions=tuple(revision_values(revision) for revision in kpi.target_revisions.all()),
         target_follows_baseline=kpi.target_value is None and kpi.direction == rating.MAINTAIN,
