@@ -1,8 +1,8 @@
 """Reusable querysets with their joins and prefetches; no rules here."""
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 
-from plans.choices import ActualStatus
+from plans.choices import ActualStatus, RatingKind
 from plans.models import (
     Actual,
     Goal,
@@ -57,6 +57,88 @@ def kpis_with_values(plan_id: int, *, public: bool = False) -> QuerySet[Kpi]:
             target_revisions(),
         )
         .order_by("order", "id")
+    )
+
+
+# --- a plan's KPIs as rows of values (no model instances): what ``kpi_values_of_plans`` builds
+# ``KpiValues`` from, one query each for the KPIs, their yearly targets, actuals, official
+# outlooks and target revisions, whatever their number.
+
+KPI_VALUE_FIELDS = (
+    "pk",
+    "plan_id",
+    "code",
+    "name",
+    "unit",
+    "direction",
+    "level",
+    "goal__number",
+    "policy_direction__goal__number",
+    "policy_direction__code",
+    "package_id",
+    "baseline_year",
+    "baseline_value",
+    "baseline_raw",
+    "target_year",
+    "target_value",
+    "target_raw",
+    "target_at_least",
+    "year_kind",
+    "department__name",
+    "total_years",
+    "is_cumulative",
+    "baseline_year_assumed",
+)
+
+
+def kpi_value_rows(plan_ids, *, kpi_ids=None) -> QuerySet:
+    """These plans' KPIs (or only ``kpi_ids``) as tuples of ``KPI_VALUE_FIELDS``, in each plan's
+    order (that of ``kpis_with_values``)."""
+    kpis = Kpi.objects.filter(plan_id__in=list(plan_ids))
+    if kpi_ids is not None:
+        kpis = kpis.filter(pk__in=list(kpi_ids))
+    return kpis.order_by("plan_id", "order", "id").values_list(*KPI_VALUE_FIELDS)
+
+
+def yearly_target_rows(plan_ids, *, kpi_ids=None) -> QuerySet:
+    """(kpi id, year, value, as written) of these plans' stated yearly targets, by KPI and year."""
+    targets = YearlyTarget.objects.filter(kpi__plan_id__in=list(plan_ids))
+    if kpi_ids is not None:
+        targets = targets.filter(kpi_id__in=list(kpi_ids))
+    return targets.order_by("kpi_id", "year").values_list("kpi_id", "year", "value", "raw")
+
+
+def actual_rows(plan_ids, *, kpi_ids=None, public: bool = False, details: bool = True) -> QuerySet:
+    """(kpi id, year, value[, as written, status, preliminary, note]) of these plans' actuals, by
+    KPI and year; with ``public`` only those of the years each plan published (as
+    ``visible_actuals``). The details are what screens show; the rules read only the value."""
+    actuals = Actual.objects.filter(kpi__plan_id__in=list(plan_ids))
+    if kpi_ids is not None:
+        actuals = actuals.filter(kpi_id__in=list(kpi_ids))
+    if public:
+        actuals = actuals.filter(
+            Exists(PublishedYear.objects.filter(plan_id=OuterRef("kpi__plan_id"), year=OuterRef("year")))
+        )
+    fields = ("kpi_id", "year", "value") + (("raw", "status", "is_preliminary", "note") if details else ())
+    return actuals.order_by("kpi_id", "year").values_list(*fields)
+
+
+def official_outlook_rows(plan_ids, *, kpi_ids=None) -> QuerySet:
+    """(kpi id, year, label) of the outlooks these plans printed for their KPIs, by KPI and year."""
+    ratings = OfficialRating.objects.filter(kpi__plan_id__in=list(plan_ids), kind=RatingKind.OUTLOOK)
+    if kpi_ids is not None:
+        ratings = ratings.filter(kpi_id__in=list(kpi_ids))
+    return ratings.order_by("kpi_id", "year").values_list("kpi_id", "year", "label")
+
+
+def target_revision_rows(plan_ids, *, kpi_ids=None) -> QuerySet:
+    """(kpi id, field, in force from year, old value, old year) of these plans' target revisions,
+    oldest first per KPI (the order of ``target_revisions``)."""
+    revisions = TargetRevision.objects.filter(kpi__plan_id__in=list(plan_ids))
+    if kpi_ids is not None:
+        revisions = revisions.filter(kpi_id__in=list(kpi_ids))
+    return revisions.order_by("kpi_id", "effective_from_year", "id").values_list(
+        "kpi_id", "field", "effective_from_year", "old_value", "old_year"
     )
 
 

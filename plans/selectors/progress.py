@@ -4,7 +4,8 @@ tallies, in a fixed number of queries whatever the number of KPIs; no rule runs 
 ``plan_progress`` and ``plan_tallies`` give a plan's standing in a year; ``stored_series`` a KPI's
 stored years (its pages and charts); ``stored_kpi_progress`` one KPI in one year;
 ``plan_stored_progress`` every stored year of a plan's KPIs. ``kpi_values`` turns a KPI loaded by
-``kpis_with_values`` into the plain values the rules and the screens use.
+``kpis_with_values`` into the plain values the rules and the screens use; ``kpi_values_of_plans``
+builds the same values from rows of values, without model instances.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from plans.choices import YearKind
 from plans.models import KpiYearProgress, Plan, PrintedTally, RatingLabel, TargetRevision
 from plans.rules import notation, rating
 from plans.rules.progress import (
@@ -96,13 +98,94 @@ def revision_values(revision: TargetRevision) -> Revision:
 def revisions_by_kpi(*, plan_ids, kpi_ids=None) -> dict[int, tuple[Revision, ...]]:
     """The target revisions of these plans' KPIs (or of ``kpi_ids``), by KPI id (one query): for
     loaders that build ``KpiValues`` without ``kpis_with_values``."""
-    revisions = TargetRevision.objects.filter(kpi__plan_id__in=list(plan_ids))
-    if kpi_ids is not None:
-        revisions = revisions.filter(kpi_id__in=list(kpi_ids))
     by_kpi: dict[int, list[Revision]] = {}
-    for revision in revisions.order_by("kpi_id", "effective_from_year", "id"):
-        by_kpi.setdefault(revision.kpi_id, []).append(revision_values(revision))
+    for kpi_id, *revision in selectors.target_revision_rows(plan_ids, kpi_ids=kpi_ids):
+        by_kpi.setdefault(kpi_id, []).append(Revision(*revision))
     return {kpi_id: tuple(items) for kpi_id, items in by_kpi.items()}
+
+
+@dataclass(frozen=True)
+class LoadedKpi:
+    """A KPI loaded as values by ``kpi_values_of_plans``, with its plan and what the tallies
+    count it under: ``counted_goal`` (its own goal's number, or its direction's when it has
+    one), ``direction_code`` (None without a direction) and ``package_id``."""
+
+    plan_id: int
+    values: KpiValues
+    counted_goal: int | None
+    direction_code: str | None
+    package_id: int | None
+
+
+def kpi_values_of_plans(plan_ids, *, kpi_ids=None, public: bool = False, details: bool = True) -> list[LoadedKpi]:
+    """These plans' KPIs (or only ``kpi_ids``) as ``KpiValues`` built from rows of values, in five
+    queries whatever their number and no model instances: a 300-KPI plan loaded through
+    ``kpis_with_values`` builds thousands of instances only to read them into the same values
+    (``kpi_values``), most of a dashboard's time.
+
+    The KPIs come in each plan's order. With ``public`` only the actuals of published years are
+    read. Without ``details`` the actuals' details and the written precision, which only screens
+    show, are left out (``places`` is None): what the bulk recompute needs."""
+    plan_ids = list(plan_ids)
+    stated: dict[int, dict[int, Decimal | None]] = {}
+    target_texts: dict[int, list[str]] = {}
+    for kpi_id, year, value, raw in selectors.yearly_target_rows(plan_ids, kpi_ids=kpi_ids):
+        stated.setdefault(kpi_id, {})[year] = value
+        target_texts.setdefault(kpi_id, []).append(raw)
+    measured: dict[int, dict[int, Decimal | None]] = {}
+    described: dict[int, dict[int, ActualDetail]] = {}
+    actual_texts: dict[int, list[str]] = {}
+    for kpi_id, year, value, *detail in selectors.actual_rows(
+        plan_ids, kpi_ids=kpi_ids, public=public, details=details
+    ):
+        measured.setdefault(kpi_id, {})[year] = value
+        if details:
+            described.setdefault(kpi_id, {})[year] = ActualDetail(*detail)
+            actual_texts.setdefault(kpi_id, []).append(detail[0])
+    official: dict[int, dict[int, str]] = {}
+    for kpi_id, year, label in selectors.official_outlook_rows(plan_ids, kpi_ids=kpi_ids):
+        official.setdefault(kpi_id, {})[year] = label
+    revised = revisions_by_kpi(plan_ids=plan_ids, kpi_ids=kpi_ids)  # KPI見直し
+
+    loaded = []
+    for row in selectors.kpi_value_rows(plan_ids, kpi_ids=kpi_ids):
+        (kpi_id, plan_id, code, name, unit, direction, level, goal_number, direction_goal_number) = row[:9]
+        (direction_code, package_id, baseline_year, baseline, baseline_raw, target_year, target) = row[9:16]
+        (target_raw, at_least, year_kind, department, total_years, cumulative, baseline_year_assumed) = row[16:]
+        places = None
+        if details:
+            texts = (baseline_raw, target_raw, *target_texts.get(kpi_id, ()), *actual_texts.get(kpi_id, ()))
+            places = written_places_of(texts)
+        values = KpiValues(
+            id=kpi_id,
+            code=code,
+            name=name,
+            unit=unit,
+            direction=direction,
+            level=level,
+            goal_number=goal_number if goal_number is not None else direction_goal_number,
+            direction_code=direction_code or "",
+            baseline_year=baseline_year,
+            baseline=baseline,
+            target_year=target_year,
+            target=rating.effective_target(direction=direction, baseline=baseline, target=target),
+            at_least=at_least,
+            fiscal=year_kind == YearKind.FISCAL,
+            stated_targets=stated.get(kpi_id, {}),
+            actuals=measured.get(kpi_id, {}),
+            official_outlooks=official.get(kpi_id, {}),
+            department=department or "",
+            actual_details=described.get(kpi_id, {}),
+            total_years=total_years,
+            cumulative=cumulative,
+            baseline_year_assumed=baseline_year_assumed,
+            places=places,
+            revisions=revised.get(kpi_id, ()),
+            target_follows_baseline=target is None and direction == rating.MAINTAIN,
+        )
+        counted_goal = goal_number if direction_code is None else direction_goal_number
+        loaded.append(LoadedKpi(plan_id, values, counted_goal, direction_code, package_id))
+    return loaded
 
 
 def plan_scale(plan_id: int) -> tuple[ScaleLabel, ...]:
@@ -126,9 +209,10 @@ def plan_progress(plan_id: int, year: int | None = None, *, public: bool = False
     With ``public`` only the actuals of published years count (see ``PublishedYear``).
 
     Queries: the plan, its scale, the measured years (only without ``year``), the stored progress
-    of the year, the KPIs with their department and attachments, and one each for yearly targets,
-    actuals and ratings. A KPI without a stored row (a year outside the ones stored, or data not
-    written through the services) is evaluated by the rules.
+    of the year, and the KPIs as rows of values (``kpi_values_of_plans``: the KPIs with their
+    department and attachments, and one each for yearly targets, actuals, ratings and revisions).
+    A KPI without a stored row (a year outside the ones stored, or data not written through the
+    services) is evaluated by the rules.
     """
     plan = Plan.objects.only("id", "report_year", "first_year").get(pk=plan_id)
     if year is None:
@@ -140,9 +224,9 @@ def plan_progress(plan_id: int, year: int | None = None, *, public: bool = False
     scale = plan_scale(plan_id)
     stored = {row.kpi_id: row for row in selectors.stored_progress(plan_id, year=year, public=public)}
     kpis = []
-    for kpi in selectors.kpis_with_values(plan_id, public=public):
-        values = kpi_values(kpi)
-        row = stored.get(kpi.pk)
+    for loaded in kpi_values_of_plans([plan_id], public=public):
+        values = loaded.values
+        row = stored.get(values.id)
         kpis.append(progress_from_row(values, row) if row else unstored_progress(values, year))
     return PlanProgress(plan_id=plan_id, year=year, scale=scale, kpis=kpis)
 

@@ -32,26 +32,23 @@ from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 
 from plans import selectors
-from plans.choices import RatingKind, TallyScope, YearKind
+from plans.choices import TallyScope
 from plans.models import (
-    Actual,
     Goal,
     Kpi,
     KpiYearProgress,
-    OfficialRating,
     Plan,
     PolicyDirection,
     ProgressTally,
     ProgressView,
     PublishedYear,
     RatingLabel,
-    YearlyTarget,
 )
 from plans.rules import rating
 from plans.rules.progress import KpiProgress, KpiValues, evaluate_kpi, evaluate_kpi_years
 from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import Tally, tally
-from plans.selectors.progress import kpi_values, plan_scale
+from plans.selectors.progress import kpi_values, kpi_values_of_plans, plan_scale
 from plans.services import versions
 
 VIEWS = ((ProgressView.STAFF, False), (ProgressView.PUBLIC, True))
@@ -315,7 +312,8 @@ def _load(
     plan_ids: list[int], *, kpi_ids: set[int] | None = None, years: dict[int, range | None] | None = None
 ) -> list[_PlanInputs]:
     """Everything the rules and the tallies need of these plans' KPIs (or only ``kpi_ids``), in
-    ten queries whatever their number: values, not model instances.
+    ten queries whatever their number: values, not model instances (the KPIs through
+    ``selectors.kpi_values_of_plans``, as the dashboards load them).
 
     The ``KpiValues`` carry what ``evaluate_kpi`` reads; the actuals' details and the written
     precision, which only screens show, are left out. ``years`` (default: computed here from the
@@ -344,79 +342,10 @@ def _load(
     ):
         plans[plan_id].direction_ids[code] = direction_id
 
-    kpis = Kpi.objects.filter(plan_id__in=plan_ids)
-    targets = YearlyTarget.objects.filter(kpi__plan_id__in=plan_ids)
-    actuals = Actual.objects.filter(kpi__plan_id__in=plan_ids)
-    ratings = OfficialRating.objects.filter(kpi__plan_id__in=plan_ids, kind=RatingKind.OUTLOOK)
-    if kpi_ids is not None:
-        kpis, targets = kpis.filter(pk__in=kpi_ids), targets.filter(kpi_id__in=kpi_ids)
-        actuals, ratings = actuals.filter(kpi_id__in=kpi_ids), ratings.filter(kpi_id__in=kpi_ids)
-    stated: dict[int, dict[int, Decimal | None]] = {}
-    for kpi_id, year, value in targets.order_by("kpi_id", "year").values_list("kpi_id", "year", "value"):
-        stated.setdefault(kpi_id, {})[year] = value
-    measured: dict[int, dict[int, Decimal | None]] = {}
-    for kpi_id, year, value in actuals.order_by("kpi_id", "year").values_list("kpi_id", "year", "value"):
-        measured.setdefault(kpi_id, {})[year] = value
-    official: dict[int, dict[int, str]] = {}
-    for kpi_id, year, label in ratings.order_by("kpi_id", "year").values_list("kpi_id", "year", "label"):
-        official.setdefault(kpi_id, {})[year] = label
-    revised = selectors.revisions_by_kpi(plan_ids=plan_ids, kpi_ids=kpi_ids)  # KPI見直し
-
-    for row in kpis.order_by("plan_id", "order", "id").values_list(
-        "pk",
-        "plan_id",
-        "code",
-        "name",
-        "unit",
-        "direction",
-        "level",
-        "goal__number",
-        "policy_direction__goal__number",
-        "policy_direction__code",
-        "package_id",
-        "baseline_year",
-        "baseline_value",
-        "target_year",
-        "target_value",
-        "target_at_least",
-        "year_kind",
-        "department__name",
-        "total_years",
-        "is_cumulative",
-        "baseline_year_assumed",
-    ):
-        (kpi_id, plan_id, code, name, unit, direction, level, goal_number, direction_goal_number, direction_code) = row[
-            :10
-        ]
-        (package_id, baseline_year, baseline, target_year, target, at_least, year_kind, department) = row[10:18]
-        total_years, cumulative, baseline_year_assumed = row[18:]
-        counted_goal = goal_number if direction_code is None else direction_goal_number
-        values = KpiValues(
-            id=kpi_id,
-            code=code,
-            name=name,
-            unit=unit,
-            direction=direction,
-            level=level,
-            goal_number=goal_number if goal_number is not None else direction_goal_number,
-            direction_code=direction_code or "",
-            baseline_year=baseline_year,
-            baseline=baseline,
-            target_year=target_year,
-            target=rating.effective_target(direction=direction, baseline=baseline, target=target),
-            at_least=at_least,
-            fiscal=year_kind == YearKind.FISCAL,
-            stated_targets=stated.get(kpi_id, {}),
-            actuals=measured.get(kpi_id, {}),
-            official_outlooks=official.get(kpi_id, {}),
-            department=department or "",
-            total_years=total_years,
-            cumulative=cumulative,
-            baseline_year_assumed=baseline_year_assumed,
-            revisions=revised.get(kpi_id, ()),
-            target_follows_baseline=target is None and direction == rating.MAINTAIN,
+    for loaded in kpi_values_of_plans(plan_ids, kpi_ids=kpi_ids, details=False):
+        plans[loaded.plan_id].kpis.append(
+            _KpiInputs(loaded.values, loaded.counted_goal, loaded.direction_code, loaded.package_id)
         )
-        plans[plan_id].kpis.append(_KpiInputs(values, counted_goal, direction_code, package_id))
 
     for plan in plans.values():
         given = (years or {}).get(plan.plan_id)
