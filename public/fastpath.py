@@ -90,6 +90,7 @@ class Lookup:
     entry_key: str
     version_key: str
     slug: str | None  # the plan the URL names, or None: the nation's version
+    view_name: str  # the URL pattern's name: only views that were ever kept are looked up
 
 
 class LocalEntries:
@@ -130,10 +131,14 @@ class PublicFastPathMiddleware:
         self.local = LocalEntries(LOCAL_BYTES)
         self.language_in_path = is_language_prefix_patterns_used(settings.ROOT_URLCONF)[0]
         self.skipped = (*_SKIPPED_PREFIXES, "/" + settings.STATIC_URL.lstrip("/"))
+        # The URL patterns whose responses this worker has kept: a URL of another pattern (robots.txt,
+        # the sitemap, the API's own OpenAPI document) is never looked up, so it costs no cache read
+        # or version query. A pattern joins on its first kept response.
+        self.kept_views: set[str] = set()
 
     def __call__(self, request):
         lookup = self._lookup(request)
-        if lookup is not None:
+        if lookup is not None and lookup.view_name in self.kept_views:
             try:
                 entry = self._current_entry(lookup)
             except DatabaseError:  # the stack answers (503 page) as it would without us
@@ -161,7 +166,7 @@ class PublicFastPathMiddleware:
         digest = hashlib.sha256(f"{uri}\n{language}".encode()).hexdigest()
         slug = match.kwargs.get("slug")
         version_key = plan_version_key(slug) if slug is not None else NATIONAL_VERSION_KEY
-        return Lookup("public-fast:" + digest, version_key, slug)
+        return Lookup("public-fast:" + digest, version_key, slug, match.view_name)
 
     def _current_entry(self, lookup: Lookup) -> FastEntry | None:
         """The kept response if it is of the URL's current data version, else None: one
@@ -199,6 +204,7 @@ class PublicFastPathMiddleware:
         entry = FastEntry(version.key, stored.content, headers, stored.etag, last_modified, stored.has_csrf_token)
         with contextlib.suppress(DatabaseError):  # kept next time, then
             cache.set(lookup.entry_key, entry, CACHE_SECONDS)
+        self.kept_views.add(lookup.view_name)
 
     def _serve(self, request, entry: FastEntry):
         response = HttpResponse()

@@ -288,3 +288,14 @@ def test_a_workers_memory_keeps_the_latest_bodies_within_its_bytes(sizes, kept):
         local.put(name, 1, fastpath.FastEntry("v", b"x" * size, (), '"e"', None, False))
     assert "".join(local.entries) == kept
     assert local.size == sum(len(entry.content) for _epoch, entry in local.entries.values())
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/robots.txt"])
+def test_urls_that_are_never_kept_cost_the_fast_path_nothing(client, path):
+    """A URL whose view is not cached by version (the API's OpenAPI document, robots.txt) is
+    never looked up: no cache read, no version query, not once (schemathesis loads the
+    OpenAPI document where the database is not open)."""
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        assert len(queries) == 0
