@@ -134,6 +134,7 @@ if len(DATABASES) > 1:
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
         "kpi_tracker.db_router.PublicReadOnlyMiddleware",
     )
+    MIDDLEWARE.insert(0, "kpi_tracker.db_router.PublicReadOnlyMiddleware")  # the fast path reads replicas too
 
 
 def cache_from_url(url: str) -> dict:

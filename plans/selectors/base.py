@@ -100,11 +100,17 @@ def kpi_value_rows(plan_ids, *, kpi_ids=None) -> QuerySet:
     return kpis.order_by("plan_id", "order", "id").values_list(*KPI_VALUE_FIELDS)
 
 
+def _of_kpis(rows: QuerySet, plan_ids, kpi_ids) -> QuerySet:
+    """Rows of these KPIs when their ids are known (by the table's kpi_id index, no join), else of
+    the plans' KPIs."""
+    if kpi_ids is not None:
+        return rows.filter(kpi_id__in=list(kpi_ids))
+    return rows.filter(kpi__plan_id__in=list(plan_ids))
+
+
 def yearly_target_rows(plan_ids, *, kpi_ids=None) -> QuerySet:
     """(kpi id, year, value, as written) of these plans' stated yearly targets, by KPI and year."""
-    targets = YearlyTarget.objects.filter(kpi__plan_id__in=list(plan_ids))
-    if kpi_ids is not None:
-        targets = targets.filter(kpi_id__in=list(kpi_ids))
+    targets = _of_kpis(YearlyTarget.objects.all(), plan_ids, kpi_ids)
     return targets.order_by("kpi_id", "year").values_list("kpi_id", "year", "value", "raw")
 
 
@@ -112,9 +118,7 @@ def actual_rows(plan_ids, *, kpi_ids=None, public: bool = False, details: bool =
     """(kpi id, year, value[, as written, status, preliminary, note]) of these plans' actuals, by
     KPI and year; with ``public`` only those of the years each plan published (as
     ``visible_actuals``). The details are what screens show; the rules read only the value."""
-    actuals = Actual.objects.filter(kpi__plan_id__in=list(plan_ids))
-    if kpi_ids is not None:
-        actuals = actuals.filter(kpi_id__in=list(kpi_ids))
+    actuals = _of_kpis(Actual.objects.all(), plan_ids, kpi_ids)
     if public:
         actuals = actuals.filter(
             Exists(PublishedYear.objects.filter(plan_id=OuterRef("kpi__plan_id"), year=OuterRef("year")))
@@ -125,18 +129,14 @@ def actual_rows(plan_ids, *, kpi_ids=None, public: bool = False, details: bool =
 
 def official_outlook_rows(plan_ids, *, kpi_ids=None) -> QuerySet:
     """(kpi id, year, label) of the outlooks these plans printed for their KPIs, by KPI and year."""
-    ratings = OfficialRating.objects.filter(kpi__plan_id__in=list(plan_ids), kind=RatingKind.OUTLOOK)
-    if kpi_ids is not None:
-        ratings = ratings.filter(kpi_id__in=list(kpi_ids))
+    ratings = _of_kpis(OfficialRating.objects.filter(kind=RatingKind.OUTLOOK), plan_ids, kpi_ids)
     return ratings.order_by("kpi_id", "year").values_list("kpi_id", "year", "label")
 
 
 def target_revision_rows(plan_ids, *, kpi_ids=None) -> QuerySet:
     """(kpi id, field, in force from year, old value, old year) of these plans' target revisions,
     oldest first per KPI (the order of ``target_revisions``)."""
-    revisions = TargetRevision.objects.filter(kpi__plan_id__in=list(plan_ids))
-    if kpi_ids is not None:
-        revisions = revisions.filter(kpi_id__in=list(kpi_ids))
+    revisions = _of_kpis(TargetRevision.objects.all(), plan_ids, kpi_ids)
     return revisions.order_by("kpi_id", "effective_from_year", "id").values_list(
         "kpi_id", "field", "effective_from_year", "old_value", "old_year"
     )

@@ -127,6 +127,10 @@ def kpi_values_of_plans(plan_ids, *, kpi_ids=None, public: bool = False, details
     read. Without ``details`` the actuals' details and the written precision, which only screens
     show, are left out (``places`` is None): what the bulk recompute needs."""
     plan_ids = list(plan_ids)
+    kpi_rows = list(selectors.kpi_value_rows(plan_ids, kpi_ids=kpi_ids))
+    # The other rows are read by these KPIs' ids (an index condition on each table's kpi_id),
+    # not through a join on the plans, which PostgreSQL may answer by walking a whole index.
+    kpi_ids = [row[0] for row in kpi_rows]
     stated: dict[int, dict[int, Decimal | None]] = {}
     target_texts: dict[int, list[str]] = {}
     for kpi_id, year, value, raw in selectors.yearly_target_rows(plan_ids, kpi_ids=kpi_ids):
@@ -148,7 +152,7 @@ def kpi_values_of_plans(plan_ids, *, kpi_ids=None, public: bool = False, details
     revised = revisions_by_kpi(plan_ids=plan_ids, kpi_ids=kpi_ids)  # KPI見直し
 
     loaded = []
-    for row in selectors.kpi_value_rows(plan_ids, kpi_ids=kpi_ids):
+    for row in kpi_rows:
         (kpi_id, plan_id, code, name, unit, direction, level, goal_number, direction_goal_number) = row[:9]
         (direction_code, package_id, baseline_year, baseline, baseline_raw, target_year, target) = row[9:16]
         (target_raw, at_least, year_kind, department, total_years, cumulative, baseline_year_assumed) = row[16:]

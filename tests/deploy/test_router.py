@@ -51,6 +51,13 @@ def test_only_anonymous_reads_of_public_pages_are_public_read_only(method, path,
     assert db_router.is_public_read_only(request(method, path, logged_in=logged_in)) is public_read_only
 
 
+@pytest.mark.parametrize(("cookies", "public_read_only"), [({}, True), ({"sessionid": "x"}, False)])
+def test_ahead_of_the_sessions_a_visitor_without_a_session_cookie_is_public_read_only(cookies, public_read_only):
+    made = RequestFactory().get("/plans/ogori/")
+    made.COOKIES.update(cookies)
+    assert db_router.is_public_read_only(made) is public_read_only
+
+
 def _session_model():
     from django.contrib.sessions.models import Session
 
@@ -144,6 +151,11 @@ def test_replica_urls_become_aliases_with_the_router_and_its_middleware_after_au
     middleware = built["middleware"]
     authentication = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
     assert middleware[authentication + 1] == "kpi_tracker.db_router.PublicReadOnlyMiddleware"
+    # and first of all, ahead of the public fast path, whose version read goes to the replica too
+    assert middleware[:2] == [
+        "kpi_tracker.db_router.PublicReadOnlyMiddleware",
+        "public.fastpath.PublicFastPathMiddleware",
+    ]
 
 
 def test_without_replicas_there_is_no_router_and_no_middleware():
