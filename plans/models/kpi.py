@@ -14,6 +14,21 @@ VALUE = {"max_digits": 24, "decimal_places": 6, "null": True, "blank": True}
 ATTACHMENT_FIELDS = {"goal": "goal", "direction": "policy_direction", "package": "package", "project": "project"}
 
 
+def value_status_checks() -> list[models.CheckConstraint]:
+    """An actual's value is present exactly when its status is measured, and its status is known:
+    the official ``Actual`` and the department's ``ReportedActual`` alike."""
+    return [
+        models.CheckConstraint(
+            condition=(Q(status=ActualStatus.MEASURED) & Q(value__isnull=False))
+            | (~Q(status=ActualStatus.MEASURED) & Q(value__isnull=True)),
+            name="%(app_label)s_%(class)s_value_iff_measured",
+        ),
+        models.CheckConstraint(
+            condition=Q(status__in=ActualStatus.values), name="%(app_label)s_%(class)s_status_known"
+        ),
+    ]
+
+
 def _attached_to(level: str) -> Q:
     """Q for a KPI whose only attachment is the one of ``level`` (none for plan level)."""
     condition = Q(level=level)
@@ -212,14 +227,7 @@ class Actual(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kpi", "year"], name="%(app_label)s_%(class)s_unique_year"),
             models.CheckConstraint(condition=YEAR_RANGE, name="%(app_label)s_%(class)s_year_in_range"),
-            models.CheckConstraint(
-                condition=(Q(status=ActualStatus.MEASURED) & Q(value__isnull=False))
-                | (~Q(status=ActualStatus.MEASURED) & Q(value__isnull=True)),
-                name="%(app_label)s_%(class)s_value_iff_measured",
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=ActualStatus.values), name="%(app_label)s_%(class)s_status_known"
-            ),
+            *value_status_checks(),
             *length_checks(raw=200, note=LONG_TEXT_CHARS),
             *value_bounds("value"),
         ]

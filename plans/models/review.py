@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans.choices import ActualStatus, ReviewState, TargetField
-from plans.models.kpi import VALUE, Kpi
+from plans.models.kpi import VALUE, Kpi, value_status_checks
 from plans.models.limits import LONG_TEXT_CHARS, length_checks, value_bounds
 from plans.models.plan import YEAR_RANGE
 
@@ -60,14 +60,7 @@ class ReportedActual(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kpi", "year"], name="%(app_label)s_%(class)s_unique_year"),
             models.CheckConstraint(condition=YEAR_RANGE, name="%(app_label)s_%(class)s_year_in_range"),
-            models.CheckConstraint(
-                condition=(Q(status=ActualStatus.MEASURED) & Q(value__isnull=False))
-                | (~Q(status=ActualStatus.MEASURED) & Q(value__isnull=True)),
-                name="%(app_label)s_%(class)s_value_iff_measured",
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=ActualStatus.values), name="%(app_label)s_%(class)s_status_known"
-            ),
+            *value_status_checks(),
             models.CheckConstraint(
                 condition=Q(state__in=ReviewState.values), name="%(app_label)s_%(class)s_state_known"
             ),
