@@ -19,14 +19,6 @@ from plans.models import Actual, Evidence, Kpi, PublishedYear, ReportedActual, R
 
 PREVIOUS_ACTUALS = 3  # earlier official actuals shown beside a reported value
 
-# The review states as staff read them on the review pages.
-STATE_WORDS = {
-    ReviewState.DRAFT: "下書き",
-    ReviewState.SUBMITTED: "提出済み",
-    ReviewState.RETURNED: "差し戻し",
-    ReviewState.APPROVED: "承認済み",
-}
-
 
 def _with_details(reported: QuerySet[ReportedActual]) -> QuerySet[ReportedActual]:
     return reported.select_related("kpi__plan", "kpi__department", "updated_by").prefetch_related(
@@ -48,13 +40,13 @@ class ReviewItem:
 
     @property
     def state_word(self) -> str:
-        return STATE_WORDS.get(self.reported.state, self.reported.state)
+        return ReviewState(self.reported.state).word
 
     @property
     def steps(self) -> list[tuple]:
         """The value's history: (when, state as a word, by whom, the value then, the comment)."""
         return [
-            (step.at, STATE_WORDS.get(step.state, step.state), step.by, step.raw, step.comment)
+            (step.at, ReviewState(step.state).word, step.by, step.raw, step.comment)
             for step in self.reported.steps.all()
         ]
 
@@ -158,9 +150,7 @@ def plan_review(plan_id: int, year: int) -> PlanReview:
     return PlanReview(
         year=year,
         kpi_count=kpi_count,
-        states=[
-            (state.value, STATE_WORDS[state], state.css_class, counts.get(state.value, 0)) for state in ReviewState
-        ],
+        states=[(state.value, state.word, state.css_class, counts.get(state.value, 0)) for state in ReviewState],
         official_without_report=official_only,
         missing=max(kpi_count - sum(counts.values()) - official_only, 0),
     )
