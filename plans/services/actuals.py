@@ -35,8 +35,6 @@ from plans.services import review
 from plans.services.entry_checks import check_kpi_entry, previous_from_actuals, previous_values
 from plans.services.review import ConcurrentChange  # noqa: F401 (where callers import it from)
 
-STATUS_CHOICES = {"": "", "集計中": ActualStatus.PENDING, "未把握": ActualStatus.UNMEASURED}
-
 
 @dataclass(frozen=True)
 class EntryRow:
@@ -254,19 +252,6 @@ def _current_warnings(kpi, year: int, current, actuals) -> tuple[str, ...]:
         return ()
     previous = previous_from_actuals(actuals, year)
     return tuple(check_kpi_entry(kpi, year, current.raw, previous=previous).warnings)
-
-
-def read_value(text: str, status: str) -> notation.ParsedValue:
-    """A typed value and chosen status -> what would be stored; ValueError with a message."""
-    status = STATUS_CHOICES.get(status, status)
-    if status not in ("", ActualStatus.PENDING, ActualStatus.UNMEASURED):
-        raise ValueError(f"状態「{notation.quote(status)}」は選べません（空欄・集計中・未把握）。")
-    parsed = notation.parse_value(text or "")
-    if parsed.value is not None and status:
-        raise ValueError("値を入力したときは状態を空欄にしてください。")
-    if parsed.value is None and status:
-        return notation.ParsedValue(raw=text or "", value=None, status=status, note=parsed.note)
-    return parsed
 
 
 def submission_text_problem(submission: Submission) -> str | None:
