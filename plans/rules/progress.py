@@ -16,7 +16,7 @@ values the revision replaced, so a revision changes the marks of the years it co
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -272,16 +272,70 @@ def evaluate_kpi_years(
     The years share what does not change between them: the measured actuals sorted once, the
     outlooks (a year's depends only on how many measured actuals precede it:
     ``rating.outlooks_as_actuals_accrue`` carries the least squares as running sums), the official
-    outlooks sorted once and the plan's scale labels; a year's rate and mark come from one division
-    (``rating.rate_and_mark``). A KPI with revisions or totals is judged on values that
-    change from year to year: its years go through ``evaluate_kpi`` one by one.
+    outlooks sorted once and the plan's scale labels; the targets and the rates and marks come
+    from one call each (``rating.year_targets``, ``rating.rates_and_marks``). A KPI with
+    revisions or totals is judged on values that change from year to year: its years go through
+    ``evaluate_kpi`` one by one.
     """
     scale = tuple(scale)
     if kpi.revisions or kpi.total_years:
         return [evaluate_kpi(kpi, year=year, scale=scale) for year in years]
-    measured = sorted((year, value) for year, value in kpi.actuals.items() if value is not None)
-    measured_years = [year for year, _ in measured]
-    outlooks = rating.outlooks_as_actuals_accrue(
+    measured = _measured(kpi.actuals)
+    return _in_one_pass(kpi, kpi.actuals, list(years), scale, measured, _outlooks(kpi, measured))
+
+
+def evaluate_kpi_views(
+    kpi: KpiValues,
+    years: Iterable[int],
+    scale: Iterable[ScaleLabel] = rating.DEFAULT_SCALE,
+    *,
+    published: Container[int],
+) -> tuple[list[KpiProgress], list[KpiProgress]]:
+    """The KPI's years as staff see them (every actual) and as citizens do (only the actuals of
+    ``published`` years): ``evaluate_kpi_years(kpi, years, scale)`` and the same of the KPI with
+    only its published actuals, equal field for field, except that every item's ``kpi`` is
+    ``kpi`` as given.
+
+    The two share their work. The rules ignore the actuals after the year they judge, so a year
+    before the first unpublished actual is the staff's own item (the same object) for citizens;
+    only the later years are judged again. Their outlooks are a prefix of the staff's when the
+    unpublished measured actuals all come after the published ones (the usual case: the latest
+    year is not published yet), since an outlook depends only on the measured actuals so far."""
+    years, scale = list(years), tuple(scale)
+    slow = bool(kpi.revisions or kpi.total_years)
+    if slow:
+        staff = [evaluate_kpi(kpi, year=year, scale=scale) for year in years]
+    else:
+        measured = _measured(kpi.actuals)
+        outlooks = _outlooks(kpi, measured)
+        staff = _in_one_pass(kpi, kpi.actuals, years, scale, measured, outlooks)
+    hidden = [year for year in kpi.actuals if year not in published]
+    if not hidden:
+        return staff, staff
+    first_hidden = min(hidden)
+    visible = {year: value for year, value in kpi.actuals.items() if year in published}
+    shared = [item for year, item in zip(years, staff, strict=True) if year < first_hidden]
+    later = [year for year in years if year >= first_hidden]
+    if slow:
+        public_kpi = replace(kpi, actuals=visible)
+        judged_again = [replace(evaluate_kpi(public_kpi, year=year, scale=scale), kpi=kpi) for year in later]
+        return staff, shared + judged_again
+    public_measured = _measured(visible)
+    if public_measured == measured[: len(public_measured)]:
+        public_outlooks = outlooks[: len(public_measured) + 1]
+    else:
+        public_outlooks = _outlooks(kpi, public_measured)
+    return staff, shared + _in_one_pass(kpi, visible, later, scale, public_measured, public_outlooks)
+
+
+def _measured(actuals: Mapping[int, Decimal | None]) -> list[tuple[int, Decimal]]:
+    """The measured actuals (not 集計中), sorted by year."""
+    return sorted((year, value) for year, value in actuals.items() if value is not None)
+
+
+def _outlooks(kpi: KpiValues, measured: list[tuple[int, Decimal]]) -> list[str]:
+    """The outlook with none to all of ``measured`` known (``rating.outlooks_as_actuals_accrue``)."""
+    return rating.outlooks_as_actuals_accrue(
         direction=kpi.direction,
         baseline_year=kpi.baseline_year,
         baseline=kpi.baseline,
@@ -290,20 +344,39 @@ def evaluate_kpi_years(
         points=measured,
         at_least=kpi.at_least,
     )
+
+
+def _in_one_pass(
+    kpi: KpiValues,
+    actuals: Mapping[int, Decimal | None],
+    years: list[int],
+    scale: tuple[ScaleLabel, ...],
+    measured: list[tuple[int, Decimal]],
+    outlooks: list[str],
+) -> list[KpiProgress]:
+    """``evaluate_kpi`` of a KPI without revisions or totals in each of ``years``, judged on
+    ``actuals``, whose measured ones are ``measured`` and their outlooks ``outlooks``."""
+    measured_years = [year for year, _ in measured]
     printed_years = sorted(kpi.official_outlooks)  # official_outlook_for: the latest printed so far
     printed = ["", *(kpi.official_outlooks[printed_year] for printed_year in printed_years)]
+    targets = rating.year_targets(
+        years=years,
+        baseline_year=kpi.baseline_year,
+        baseline=kpi.baseline,
+        target_year=kpi.target_year,
+        target=kpi.target,
+        stated=kpi.stated_targets,
+    )
+    year_actuals = [actuals.get(year) for year in years]
+    rated = rating.rates_and_marks(
+        direction=kpi.direction,
+        baseline=kpi.baseline,
+        pairs=zip((target.value for target in targets), year_actuals, strict=True),
+        at_least=kpi.at_least,
+    )
     on_scale: dict[tuple[str, str], tuple[str, bool]] = {}
     evaluated = []
-    for year in years:
-        target = rating.year_target(
-            year=year,
-            baseline_year=kpi.baseline_year,
-            baseline=kpi.baseline,
-            target_year=kpi.target_year,
-            target=kpi.target,
-            stated=kpi.stated_targets,
-        )
-        actual = kpi.actuals.get(year)
+    for year, target, actual, (rate, mark) in zip(years, targets, year_actuals, rated, strict=True):
         computed = outlooks[bisect_right(measured_years, year)]
         official = printed[bisect_right(printed_years, year)]
         if (computed, official) not in on_scale:
@@ -312,9 +385,6 @@ def evaluate_kpi_years(
                 rating.disagrees(computed_outlook=computed, official_label=official, scale=scale),
             )
         label, disagrees = on_scale[computed, official]
-        rate, mark = rating.rate_and_mark(
-            direction=kpi.direction, baseline=kpi.baseline, target=target.value, actual=actual, at_least=kpi.at_least
-        )
         # positional: a frozen dataclass's keywords cost a third more, five million times
         evaluated.append(KpiProgress(kpi, year, target, actual, rate, mark, computed, official, label, disagrees))
     return evaluated

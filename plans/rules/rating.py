@@ -147,27 +147,47 @@ def rate_and_mark(
     at_least: bool = False,
 ) -> tuple[Decimal | None, str]:
     """``achievement_rate(…, direction=direction)`` and ``progress_mark(…)`` of one year at once,
-    the mark read from the rate instead of a second division (a nation's recompute asks for five
-    million of each).
+    the mark read from the rate instead of a second division: :func:`rates_and_marks` of one year."""
+    return rates_and_marks(direction=direction, baseline=baseline, pairs=((target, actual),), at_least=at_least)[0]
+
+
+def rates_and_marks(
+    *,
+    direction: str,
+    baseline: Number | None,
+    pairs: Iterable[tuple[Number | None, Number | None]],
+    at_least: bool = False,
+) -> list[tuple[Decimal | None, str]]:
+    """The rate and the mark of each (year target, actual) pair of one KPI: what
+    ``achievement_rate(…, direction=direction)`` and ``progress_mark(…)`` give, the mark read from
+    the rate instead of a second division (a nation's recompute asks for five million of each).
 
     The same rules: without an actual or a target, no rate and no mark; maintain-type targets
     (including one against the direction) are met or not; otherwise the rate decides, and without
     a baseline an actual that meets the target is ○. Where the mark uses the rate, the direction
     has no say in it (the target is not against the direction), so one rate serves both."""
     _check_direction(direction)
-    baseline, target, actual = as_decimal(baseline), as_decimal(target), as_decimal(actual)
-    if actual is None or target is None:
-        return None, NO_MARK
-    against = baseline is not None and (
-        (direction == INCREASE and target < baseline) or (direction == DECREASE and target > baseline)
-    )
-    rate = None if baseline is None or target == baseline or against else (actual - baseline) / (target - baseline)
-    meets = actual <= target if direction == DECREASE else actual >= target
-    if direction == MAINTAIN or at_least or against or (baseline is not None and baseline == target):
-        return rate, ACHIEVED if meets else NOT_ACHIEVED
-    if rate is None:
-        return None, ACHIEVED if meets else NO_MARK
-    return rate, mark_for_rate(rate)
+    baseline = as_decimal(baseline)
+    decreasing = direction == DECREASE
+    always_met_or_not = direction == MAINTAIN or at_least
+    answers: list[tuple[Decimal | None, str]] = []
+    for target, actual in pairs:
+        target, actual = as_decimal(target), as_decimal(actual)
+        if actual is None or target is None:
+            answers.append((None, NO_MARK))
+            continue
+        against = baseline is not None and (
+            (direction == INCREASE and target < baseline) or (decreasing and target > baseline)
+        )
+        rate = None if baseline is None or target == baseline or against else (actual - baseline) / (target - baseline)
+        meets = actual <= target if decreasing else actual >= target
+        if always_met_or_not or against or (baseline is not None and baseline == target):
+            answers.append((rate, ACHIEVED if meets else NOT_ACHIEVED))
+        elif rate is None:
+            answers.append((None, ACHIEVED if meets else NO_MARK))
+        else:
+            answers.append((rate, mark_for_rate(rate)))
+    return answers
 
 
 @dataclass(frozen=True)
@@ -185,25 +205,54 @@ def year_target(
     target: Number | None,
     stated: Mapping[int, Number | None] | None = None,
 ) -> YearTarget:
-    """The target for a year: the stated one, else on the line from baseline to final target.
+    """The target for a year: the stated one, else on the line from baseline to final target
+    (:func:`year_targets` of one year)."""
+    return year_targets(
+        years=(year,),
+        baseline_year=baseline_year,
+        baseline=baseline,
+        target_year=target_year,
+        target=target,
+        stated=stated,
+    )[0]
+
+
+def year_targets(
+    *,
+    years: Iterable[int],
+    baseline_year: int | None,
+    baseline: Number | None,
+    target_year: int | None,
+    target: Number | None,
+    stated: Mapping[int, Number | None] | None = None,
+) -> list[YearTarget]:
+    """The target for each of ``years``: the stated one, else on the line from baseline to final
+    target.
 
     Years after the target year keep the final target; years at or before the baseline year
     have no target.
     """
     stated = stated or {}
-    if stated.get(year) is not None:
-        return YearTarget(as_decimal(stated[year]), stated=True)
     baseline, target = as_decimal(baseline), as_decimal(target)
-    if target is None or target_year is None:
-        return YearTarget(None, stated=False)
-    if year == target_year:
-        return YearTarget(target, stated=True)
-    if year > target_year:
-        return YearTarget(target, stated=False)
-    if baseline is None or baseline_year is None or year <= baseline_year or target_year <= baseline_year:
-        return YearTarget(None, stated=False)
-    share = Decimal(year - baseline_year) / Decimal(target_year - baseline_year)
-    return YearTarget(baseline + (target - baseline) * share, stated=False)
+    no_target, final, after_final = YearTarget(None, stated=False), YearTarget(target, True), YearTarget(target, False)
+    interpolates = None not in (target, baseline, baseline_year, target_year) and target_year > baseline_year
+    if interpolates:
+        distance, span = target - baseline, Decimal(target_year - baseline_year)
+    targets = []
+    for year in years:
+        if stated.get(year) is not None:
+            targets.append(YearTarget(as_decimal(stated[year]), stated=True))
+        elif target is None or target_year is None:
+            targets.append(no_target)
+        elif year == target_year:
+            targets.append(final)
+        elif year > target_year:
+            targets.append(after_final)
+        elif not interpolates or year <= baseline_year:
+            targets.append(no_target)
+        else:
+            targets.append(YearTarget(baseline + distance * (Decimal(year - baseline_year) / span), stated=False))
+    return targets
 
 
 def least_squares(points: Sequence[tuple[int, Decimal]]) -> tuple[Decimal, Decimal]:

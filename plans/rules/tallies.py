@@ -38,20 +38,20 @@ class Tally:
 
 def tally(pairs: Iterable[tuple[str, str]]) -> Tally:
     """Tally (mark, outlook) pairs, one per KPI."""
-    marks, outlooks = Counter(), Counter()
+    return tally_of_counts(Counter(pairs))
+
+
+def tally_of_counts(counts: Mapping[tuple[str, str], int]) -> Tally:
+    """Tally KPIs counted by their (mark, outlook) pair: ``{("○", "A"): 3, …}``."""
+    marks, outlooks = dict.fromkeys(MARKS, 0), dict.fromkeys(OUTLOOKS, 0)
     count = 0
-    for mark, grade in pairs:
-        count += 1
-        marks[mark] += 1
-        outlooks[grade] += 1
-    unknown = (set(marks) - set(MARKS)) | (set(outlooks) - set(OUTLOOKS))
-    if unknown:
-        raise ValueError(f"unknown mark or outlook {sorted(unknown)!r}")
-    return Tally(
-        kpi_count=count,
-        marks={mark: marks[mark] for mark in MARKS},
-        outlooks={grade: outlooks[grade] for grade in OUTLOOKS},
-    )
+    for (mark, grade), number in counts.items():
+        if mark not in marks or grade not in outlooks:
+            raise ValueError(f"unknown mark or outlook {sorted({mark, grade} - set(MARKS) - set(OUTLOOKS))!r}")
+        count += number
+        marks[mark] += number
+        outlooks[grade] += number
+    return Tally(kpi_count=count, marks=marks, outlooks=outlooks)
 
 
 def parse_printed_tally(text: str) -> dict[str, int]:

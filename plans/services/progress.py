@@ -19,14 +19,15 @@ Screens read what is stored through ``plans.selectors.progress``; no rule runs o
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import io
 import json
 import multiprocessing
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connection, connections, transaction
 from django.db.models import QuerySet
@@ -45,9 +46,9 @@ from plans.models import (
     RatingLabel,
 )
 from plans.rules import rating
-from plans.rules.progress import KpiProgress, KpiValues, evaluate_kpi, evaluate_kpi_years
+from plans.rules.progress import KpiProgress, KpiValues, evaluate_kpi, evaluate_kpi_views
 from plans.rules.rating import ScaleLabel
-from plans.rules.tallies import Tally, tally
+from plans.rules.tallies import tally, tally_of_counts
 from plans.selectors.progress import kpi_values, kpi_values_of_plans, plan_scale
 from plans.services import versions
 
@@ -384,31 +385,22 @@ def _build(plans: list[_PlanInputs]) -> tuple[list[tuple], list[tuple]]:
 
 
 def _plan_rows(plan: _PlanInputs) -> list[tuple]:
-    """Both views of every loaded KPI of the plan in each of its years.
-
-    The rules ignore the actuals after the year they judge, so a year before the first actual
-    citizens may not see has the same public row as the staff row; only the later years are
-    evaluated again with the public actuals. Each KPI's years are evaluated in one pass
-    (``evaluate_kpi_years``, equal to ``evaluate_kpi`` year by year)."""
+    """Both views of every loaded KPI of the plan in each of its years (``evaluate_kpi_views``:
+    a citizens' year before the first actual they may not see is the staff's own item, whose row
+    is the staff row under the public view)."""
     staff, public = ProgressView.STAFF.value, ProgressView.PUBLIC.value  # plain str: rows are compared
     plan_id, scale, years, published = plan.plan_id, plan.scale, plan.years, plan.published
     rows: list[tuple] = []
     for kpi in plan.kpis:
-        values = kpi.values
-        staff_rows = [_row_values(plan_id, staff, item) for item in evaluate_kpi_years(values, years, scale)]
+        staff_items, public_items = evaluate_kpi_views(kpi.values, years, scale, published=published)
+        staff_rows = [_row_values(plan_id, staff, item) for item in staff_items]
         rows += staff_rows
-        hidden = [year for year in values.actuals if year not in published]
-        differs_from = min(hidden) if hidden else None
         rows += [
             (*staff_row[:2], public, *staff_row[3:])
-            for year, staff_row in zip(years, staff_rows, strict=True)
-            if differs_from is None or year < differs_from
+            if public_item is staff_item
+            else _row_values(plan_id, public, public_item)
+            for staff_item, staff_row, public_item in zip(staff_items, staff_rows, public_items, strict=True)
         ]
-        later = [year for year in years if differs_from is not None and year >= differs_from]
-        if later:
-            visible = {year: value for year, value in values.actuals.items() if year in published}
-            public_values = dataclasses.replace(values, actuals=visible)
-            rows += [_row_values(plan_id, public, item) for item in evaluate_kpi_years(public_values, later, scale)]
     return rows
 
 
@@ -416,9 +408,9 @@ def _tallies(plan: _PlanInputs, rows: list[tuple]) -> list[tuple]:
     """The tallies of the plan, its goals, directions and packages, per year and view, counted
     from ``rows`` (every KPI of the plan): what ``retally`` counts from the stored rows.
 
-    Each row is counted once, in its KPI's own scope (a direction, goal or package, or none); the
-    plan's tally of a year and view adds those up (``Tally`` adds field by field), as many
-    additions as scopes instead of a second pass over every row."""
+    The rows are counted once, by their KPI's own scope (a direction, goal or package, or none),
+    view, year, mark and outlook (a ``Counter`` over ``itemgetter``: no Python call per row); each
+    scope's tally and the plan's (all of its KPIs) come from those few counts."""
     scope_of: dict[int, tuple[str, int] | None] = {}
     for kpi in plan.kpis:
         scope = None
@@ -429,24 +421,22 @@ def _tallies(plan: _PlanInputs, rows: list[tuple]) -> list[tuple]:
         elif kpi.package_id is not None:
             scope = (TallyScope.PACKAGE, kpi.package_id)
         scope_of[kpi.values.id] = scope
-    mark_at, outlook_at = ROW_COLUMNS.index("mark"), ROW_COLUMNS.index("outlook")
-    groups: dict[tuple[str, int, tuple[str, int] | None], list[tuple[str, str]]] = {}
-    for row in rows:
-        groups.setdefault((row[2], row[3], scope_of[row[0]]), []).append((row[mark_at], row[outlook_at]))
-    plan_tallies: dict[tuple[str, int], Tally] = {}
-    scope_tallies = []
-    for (view, year, scope), pairs in groups.items():
-        counted = tally(pairs)
-        plan_tallies[view, year] = plan_tallies[view, year] + counted if (view, year) in plan_tallies else counted
+    scopes = map(scope_of.__getitem__, map(_KPI_ID, rows))
+    counts = Counter(zip(scopes, map(_VIEW_YEAR_MARK_OUTLOOK, rows), strict=True))
+    groups: defaultdict[tuple[tuple[str, int], str, int], Counter] = defaultdict(Counter)
+    for (scope, (view, year, mark, outlook)), number in counts.items():
+        groups[(TallyScope.PLAN, 0), view, year][mark, outlook] += number
         if scope is not None:
-            scope_tallies.append((scope, view, year, counted))
-    return [
-        (plan.plan_id, TallyScope.PLAN, 0, view, year, counted.kpi_count, counted.marks, counted.outlooks)
-        for (view, year), counted in plan_tallies.items()
-    ] + [
-        (plan.plan_id, scope, scope_id, view, year, counted.kpi_count, counted.marks, counted.outlooks)
-        for (scope, scope_id), view, year, counted in scope_tallies
-    ]
+            groups[scope, view, year][mark, outlook] += number
+    tallies = []
+    for ((scope, scope_id), view, year), pairs in groups.items():
+        counted = tally_of_counts(pairs)
+        tallies.append((plan.plan_id, scope, scope_id, view, year, counted.kpi_count, counted.marks, counted.outlooks))
+    return tallies
+
+
+_KPI_ID = itemgetter(ROW_COLUMNS.index("kpi_id"))
+_VIEW_YEAR_MARK_OUTLOOK = itemgetter(*(ROW_COLUMNS.index(column) for column in ("view", "year", "mark", "outlook")))
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -457,7 +447,8 @@ def _insert(model, columns: Sequence[str], rows: list[tuple]) -> None:
     if not rows:
         return
     if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
-        copy_rows(model._meta.db_table, columns, rows, line=_progress_line if columns == ROW_COLUMNS else None)
+        line = {ROW_COLUMNS: _progress_line, TALLY_COLUMNS: _tally_line}.get(tuple(columns))
+        copy_rows(model._meta.db_table, columns, rows, line=line)
         return
     model.objects.bulk_create((model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=5000)
 
@@ -509,6 +500,18 @@ def _progress_line(row: tuple) -> str:
         f"{_NULL if actual is None else actual}\t{_NULL if rate is None else rate}\t{mark}\t{outlook}\t"
         f"{_label(on_scale)}\t{_label(official)}\t{'t' if disagrees else 'f'}\n"
     )
+
+
+def _tally_line(row: tuple) -> str:
+    """A ``TALLY_COLUMNS`` row as COPY reads it, its counts as JSON objects in the tally's order
+    (what ``json.dumps`` writes; marks and outlooks need no escaping)."""
+    plan_id, scope, scope_id, view, year, kpi_count, marks, outlooks = row
+    counts = f"{_json_counts(marks)}\t{_json_counts(outlooks)}"
+    return f"{plan_id}\t{scope}\t{scope_id}\t{view}\t{year}\t{kpi_count}\t{counts}\n"
+
+
+def _json_counts(counts: dict[str, int]) -> str:
+    return "{" + ", ".join(f'"{label}": {count}' for label, count in counts.items()) + "}"
 
 
 def retally(plan_id: int) -> None:

@@ -1,9 +1,12 @@
 """``evaluate_kpi_years`` (a KPI's years in one pass) equals ``evaluate_kpi`` year by year, field for
-field, and ``rating.outlooks_as_actuals_accrue`` (the outlook's least squares as running sums)
-equals ``rating.outlook`` for every count of actuals (and ``rating.rate_and_mark`` the rate and
-the mark): on random KPIs, on straight series (exact ties, where the running sums hand over to
-``outlook``), on the documents' cases and on every KPI of the seed plans."""
+field; ``evaluate_kpi_views`` (staff and citizens at once) equals it for each view;
+``rating.outlooks_as_actuals_accrue`` (the outlook's least squares as running sums) equals
+``rating.outlook`` for every count of actuals; ``rating.rate_and_mark`` and ``rating.year_targets``
+equal the rate, the mark and each year's target: on random KPIs, on straight series (exact ties,
+where the running sums hand over to ``outlook``), on the documents' cases and on every KPI of the
+seed plans."""
 
+from dataclasses import replace
 from decimal import Decimal, localcontext
 
 import pytest
@@ -12,7 +15,15 @@ from hypothesis import strategies as st
 
 from plans.models import Plan
 from plans.rules import rating
-from plans.rules.progress import BASELINE, TARGET, KpiValues, Revision, evaluate_kpi, evaluate_kpi_years
+from plans.rules.progress import (
+    BASELINE,
+    TARGET,
+    KpiValues,
+    Revision,
+    evaluate_kpi,
+    evaluate_kpi_views,
+    evaluate_kpi_years,
+)
 from plans.rules.rating import ScaleLabel
 from plans.selectors.base import kpis_with_values
 from plans.selectors.progress import kpi_values, plan_scale
@@ -112,6 +123,49 @@ def assert_equal_year_by_year(kpi: KpiValues, judged_years, scale=rating.DEFAULT
 def test_every_year_in_one_pass_equals_each_year_alone(kpi, scale, some_years):
     assert_equal_year_by_year(kpi, YEARS, scale)
     assert_equal_year_by_year(kpi, some_years, scale)  # any order, repeats, none
+
+
+def assert_views_equal_each_view_alone(kpi: KpiValues, judged_years, published, scale=rating.DEFAULT_SCALE) -> None:
+    judged_years = list(judged_years)
+    staff, public = evaluate_kpi_views(kpi, judged_years, scale, published=published)
+    assert staff == [evaluate_kpi(kpi, year=year, scale=scale) for year in judged_years]
+    public_kpi = replace(kpi, actuals={year: value for year, value in kpi.actuals.items() if year in published})
+    # every item carries the KPI as given; the rest is the public KPI's, field for field
+    assert [replace(item, kpi=public_kpi) for item in public] == [
+        evaluate_kpi(public_kpi, year=year, scale=scale) for year in judged_years
+    ]
+    assert all(item.kpi is kpi for item in public)
+    for got, want in zip(public, evaluate_kpi_years(public_kpi, judged_years, scale), strict=True):
+        assert (str(got.rate), str(got.year_target.value), str(got.actual)) == (
+            str(want.rate),
+            str(want.year_target.value),
+            str(want.actual),
+        )
+
+
+@settings(max_examples=400, deadline=None)
+@given(kpis(), st.sampled_from([rating.DEFAULT_SCALE, KURUME]), st.sets(years, max_size=12))
+def test_both_views_at_once_equal_each_view_alone(kpi, scale, published):
+    assert_views_equal_each_view_alone(kpi, YEARS, published, scale)
+    # the usual case: every year published but the latest ones (citizens' outlooks a prefix of staff's)
+    measured_years = sorted(kpi.actuals)
+    for unpublished in range(min(3, len(measured_years)) + 1):
+        published_years = set(measured_years[: len(measured_years) - unpublished])
+        assert_views_equal_each_view_alone(kpi, YEARS, published_years, scale)
+
+
+@settings(max_examples=300, deadline=None)
+@given(kpis(), st.lists(years, max_size=12))
+def test_year_targets_equal_the_target_of_each_year(kpi, some_years):
+    arguments = {
+        "baseline_year": kpi.baseline_year,
+        "baseline": kpi.baseline,
+        "target_year": kpi.target_year,
+        "target": kpi.target,
+        "stated": kpi.stated_targets,
+    }
+    expected = [rating.year_target(year=year, **arguments) for year in some_years]
+    assert rating.year_targets(years=some_years, **arguments) == expected
 
 
 @settings(max_examples=400, deadline=None)
@@ -221,6 +275,8 @@ def test_a_coarser_decimal_context_leaves_every_grade_to_outlook():
 def test_the_documents_cases(kpi):
     assert_equal_year_by_year(kpi, range(2012, 2027))
     assert_equal_year_by_year(kpi, range(2012, 2027), KURUME)
+    for published in (set(), set(range(2012, 2017)), set(range(2012, 2027)), {2016, 2018}):
+        assert_views_equal_each_view_alone(kpi, range(2012, 2027), published, KURUME)
 
 
 @pytest.mark.django_db
