@@ -1,10 +1,12 @@
 """Public pages, open data and the sitemap (namespace ``plans``).
 
 Every page is served through the shared cache (``public.caching``): rendered once per URL,
-language and data version (the plan's for a plan's pages, the nation's for the others).
+language and data version (the plan's for a plan's pages, the nation's for the others). The
+sitemap is an index (``/sitemap.xml``) of one file per section (``/sitemap-kpis.xml?p=2``), see
+``public.sitemaps``.
 """
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from public import downloads, views
@@ -27,7 +29,8 @@ urlpatterns = [
     path("search/", page(views.SearchView), name="search"),
     path("opendata/", page(views.OpenDataView), name="opendata"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "plans:sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("plans/<slug:slug>/", page(views.PlanDetailView), name="plan-detail"),
     path("plans/<slug:slug>/goals/<int:number>/", page(views.GoalDetailView), name="goal-detail"),
     # KPI codes are the plan's own (`G1-1`, `1(2)-3`): stable across reloads, unlike database ids.

@@ -236,9 +236,11 @@ def test_robots_and_sitemap_list_every_public_page(client, seed):
     assert robots["Content-Type"].startswith("text/plain")
     assert "Disallow: /staff/" in robots.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
-    sitemap = client.get("/sitemap.xml")
+    sitemap = client.get("/sitemap.xml")  # an index of one file per section
     assert sitemap["Content-Type"].startswith("application/xml")
-    xml = sitemap.content.decode()
+    files = re.findall(r"<sitemap><loc>http://testserver([^<]+)</loc>", sitemap.content.decode())
+    assert files == [f"/sitemap-{section}.xml" for section in ("pages", "plans", "downloads", "goals", "kpis")]
+    xml = "".join(client.get(path).content.decode() for path in files)
     assert "<loc>http://testserver/plans/ogori-strategy-2/kpis/2(1)-1/</loc>" in xml
     assert "<loc>http://testserver/plans/kurume-strategy-1/goals/5/</loc>" in xml
     assert xml.count("<loc>") == 4 + 6 * 2 + 25 + Kpi.objects.count()

@@ -183,6 +183,7 @@ def target(seed) -> Target:
         "app_label": "plans",
         "content_type_id": ContentType.objects.get_for_model(Plan).pk,
         "kpi_name": kpi.name[:6],
+        "section": "kpis",  # a section of the sitemap (/sitemap-kpis.xml): every plan's KPIs
     }
     return Target(values=values, admin_objects=admin_objects, plan=plan)
 
