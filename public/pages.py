@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -55,14 +57,39 @@ def shown_year(request, plan_id: int) -> tuple[list[int], int | None]:
     return years, year_param(requested)
 
 
-def rating_scales() -> list[tuple[Plan, list[RatingLabel]]]:
-    """Each plan with its own rating labels (A+, A-, …), in the order of the home page (one query)."""
+@dataclass(frozen=True)
+class SharedScale:
+    """A plan's own rating scale (A+, A-, …) and the plans that print it, in the home page's order
+    (a scale shared by many plans is shown once)."""
+
+    labels: tuple[RatingLabel, ...]
+    plans: tuple[Plan, ...]
+
+    @property
+    def named_plans(self) -> tuple[Plan, ...]:
+        """The first plans, by name: the caption names these and counts the rest."""
+        return self.plans[:SCALE_PLANS_NAMED]
+
+    @property
+    def other_plans(self) -> int:
+        return max(0, len(self.plans) - SCALE_PLANS_NAMED)
+
+
+SCALE_PLANS_NAMED = 5
+
+
+def rating_scales() -> list[SharedScale]:
+    """Each distinct rating scale the plans print, with the plans that print it (one query)."""
     scales: dict[int, list[RatingLabel]] = {}
     for label in RatingLabel.objects.select_related("plan").order_by(
         "plan__municipality__code", "plan__first_year", "plan_id", "order", "id"
     ):
         scales.setdefault(label.plan_id, []).append(label)
-    return [(labels[0].plan, labels) for labels in scales.values()]
+    shared: dict[tuple, tuple[list[RatingLabel], list[Plan]]] = {}
+    for labels in scales.values():
+        key = tuple((label.label, label.meaning, tuple(label.canonical)) for label in labels)
+        shared.setdefault(key, (labels, []))[1].append(labels[0].plan)
+    return [SharedScale(tuple(labels), tuple(plans)) for labels, plans in shared.values()]
 
 
 def published_years(plan) -> list[PublishedYear]:

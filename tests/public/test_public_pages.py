@@ -244,3 +244,27 @@ def test_robots_and_sitemap_list_every_public_page(client, seed):
     assert "<loc>http://testserver/plans/ogori-strategy-2/kpis/2(1)-1/</loc>" in xml
     assert "<loc>http://testserver/plans/kurume-strategy-1/goals/5/</loc>" in xml
     assert xml.count("<loc>") == 4 + 6 * 2 + 25 + Kpi.objects.count()
+
+
+def test_legend_shows_a_scale_many_plans_share_once_naming_a_few_and_counting_the_rest(client, seed):
+    from plans.models import Plan, RatingLabel
+    from tests.public.test_scale_queries import build_plan
+
+    ogori = Plan.objects.get(slug="ogori-strategy-2")
+    shared = list(RatingLabel.objects.filter(plan=ogori).order_by("order", "id"))
+    for number in range(8):
+        plan = build_plan(number, kpis=2)
+        RatingLabel.objects.bulk_create(
+            RatingLabel(
+                plan=plan, label=label.label, canonical=label.canonical, meaning=label.meaning, order=label.order
+            )
+            for label in shared
+        )
+    html = page(client, "/legend/")
+    # 小郡's scale (its 第2期 and 第3期 print it), now printed by ten plans: one table, five plans
+    # named, the other five counted
+    captions = re.findall(r"<caption>([^<]*)</caption>", html)
+    with_ogori = [caption for caption in captions if "第2期 小郡市まち・ひと・しごと創生総合戦略" in caption]
+    assert len(with_ogori) == 1
+    assert with_ogori[0].count("、") == 4 and with_ogori[0].endswith("ほか5計画")
+    assert html.count('<th scope="row">A+</th>') == 1
