@@ -17,12 +17,14 @@ The CSV follows the national rules for machine-readable government data
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.functional import lazy
@@ -32,6 +34,7 @@ from plans.choices import ActualStatus, Mark
 from plans.models import Actual, Goal, Kpi, Plan, PolicyDirection, Project, PublishedYear
 from plans.presentation import format_rate
 from plans.rules.progress import KpiProgress, KpiValues
+from plans.rules.text import fold_for_search
 from plans.selectors.progress import (
     kpi_values,
     plan_stored_progress,
@@ -267,25 +270,31 @@ def public_document(slug: str) -> dict:
 
 
 def plan_catalogue() -> list[dict]:
-    """Every plan with the counts of its document (published actuals only): two queries at most.
+    """Every plan with the counts of its document (published actuals only): what
+    ``GET /api/v1/plans/`` lists (the page ``/opendata/`` lists a page at a time, ``catalogue_page``).
+    Queries: the plans, the kept counts, one count of the plans whose version moved (see
+    ``catalogue_entries``)."""
+    return catalogue_entries(list(_catalogue_plans()), every_plan=True)
+
+
+def catalogue_entries(plans: list[Plan], *, every_plan: bool = False) -> list[dict]:
+    """These plans (from ``_catalogue_plans``) with the counts of their documents: two queries at most.
 
     The counts of a plan change only with its data version (every write that moves its public
     data bumps it), so each plan's counts are kept in the shared cache under its version and only
     the plans whose version moved since are counted again, in one query (a correlated subquery per
     kind of row: the number of plans does not change the number of queries and joins do not
     multiply the counts). At national scale the catalogue then counts one plan after a
-    publication, not the actuals of the nation.
+    publication, not the actuals of the nation; a page of it counts at most its own plans.
     """
-    plans = list(
-        Plan.objects.select_related("municipality")
-        .only("slug", "title", "first_year", "last_year", "data_version", "municipality__name")
-        .order_by("municipality__code", "first_year", "slug")
-    )
+    if not plans:
+        return []
     keys = {plan.pk: f"opendata:counts:{plan.pk}:{plan.data_version}" for plan in plans}
     known = cache.get_many(list(keys.values()))
     missing = [plan_id for plan_id, key in keys.items() if key not in known]
     if missing:
-        counted = {plan_id: counts for plan_id, counts in plan_counts(missing if len(missing) < len(plans) else None)}
+        # every plan of the nation to count (a cleared cache): no list of their ids in the query
+        counted = dict(plan_counts(None if every_plan and len(missing) == len(plans) else missing))
         fresh = {keys[plan_id]: counted.get(plan_id, dict.fromkeys(COUNT_KINDS, 0)) for plan_id in missing}
         cache.set_many(fresh, CATALOGUE_COUNTS_SECONDS)
         known.update(fresh)
@@ -300,6 +309,66 @@ def plan_catalogue() -> list[dict]:
         }
         for plan in plans
     ]
+
+
+def _catalogue_plans(condition: Q | None = None):
+    """The plans of the catalogue (those matching ``condition``) in the order it lists them:
+    the lead municipality's code, the first year, the slug."""
+    plans = Plan.objects.all() if condition is None else Plan.objects.filter(condition)
+    return (
+        plans.select_related("municipality")
+        .only("slug", "title", "first_year", "last_year", "data_version", "municipality__name")
+        .order_by("municipality__code", "first_year", "slug")
+    )
+
+
+PLANS_PER_PAGE = 50  # the open-data page lists this many plans a page
+MAX_CATALOGUE_QUERY_LENGTH = 100
+
+
+def catalogue_condition(prefecture: str = "", query: str = "") -> Q:
+    """Plans led by a municipality of ``prefecture`` (a JIS code, or "" for every one) whose title or
+    lead municipality's name (or kana) holds every word of ``query`` (full- and half-width alike)."""
+    condition = Q()
+    if prefecture:
+        condition &= Q(municipality__prefecture_code=prefecture)
+    for typed in query[:MAX_CATALOGUE_QUERY_LENGTH].split():
+        word = unicodedata.normalize("NFKC", typed)  # titles are written either way: 第１期, 第1期
+        condition &= (
+            Q(title__icontains=word)
+            | Q(title__icontains=typed)
+            | Q(municipality__name__icontains=word)
+            | Q(municipality__name_kana__icontains=fold_for_search(word))
+        )
+    return condition
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    page: Page  # of plans
+    entries: list[dict]  # the page's plans with their counts (``catalogue_entries``)
+
+
+def catalogue_page(page_number, *, prefecture: str = "", query: str = "") -> CataloguePage:
+    """One page of the catalogue (``PLANS_PER_PAGE`` plans), narrowed to a prefecture and by words.
+
+    Queries, whatever the nation's size: the number of matching plans, the page's plans, their kept
+    counts and (for the plans whose version moved) one count of those plans alone. A page number
+    that is not a number is the first page, one beyond the last the last (``Paginator.get_page``).
+    """
+    paginator = Paginator(_catalogue_plans(catalogue_condition(prefecture, query)), PLANS_PER_PAGE)
+    page = paginator.get_page(page_number)
+    return CataloguePage(page, catalogue_entries(list(page.object_list)))
+
+
+def prefecture_plan_counts() -> dict[str, int]:
+    """How many plans the municipalities of each prefecture lead (one grouped count)."""
+    return dict(
+        Plan.objects.values("municipality__prefecture_code")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("municipality__prefecture_code", "count")
+    )
 
 
 COUNT_KINDS = ("goals", "directions", "projects", "kpis", "actuals")

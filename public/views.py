@@ -418,11 +418,23 @@ class DownloadsView(PublicPageMixin, TemplateView):
 
 
 class OpenDataView(PublicPageMixin, TemplateView):
-    """Every plan's downloads, the API and the licence in one place."""
+    """The open data: what it is, its formats, licence and API, then the plans' downloads a page
+    at a time (``opendata.PLANS_PER_PAGE``), narrowed to a prefecture (``?prefecture=40``) and by
+    words of the plan's title or its municipality's name (``?q=``). Queries are bounded whatever
+    the nation's size: the prefectures' plan counts, the matching plans' count, the page's plans
+    and their kept counts (``opendata.catalogue_page``). An unknown prefecture is 404; a page
+    number that is not one is the first page, one beyond the last the last."""
 
     template_name = "plans/public/opendata.html"
 
     def get_context_data(self, **kwargs):
+        prefecture = self.request.GET.get("prefecture", "")
+        if prefecture and prefecture not in directory.PREFECTURE_NAMES:
+            raise Http404("その都道府県はありません。")
+        query = self.request.GET.get("q", "")[: opendata.MAX_CATALOGUE_QUERY_LENGTH].strip()
+        found = opendata.catalogue_page(self.request.GET.get("page"), prefecture=prefecture, query=query)
+        plan_counts = opendata.prefecture_plan_counts()
+        filters = {key: value for key, value in (("prefecture", prefecture), ("q", query)) if value}
         return {
             **super().get_context_data(**kwargs),
             **self.page_meta(
@@ -432,7 +444,15 @@ class OpenDataView(PublicPageMixin, TemplateView):
                 ),
                 breadcrumbs=breadcrumbs((_("Open data"), None)),
             ),
-            "catalogue": opendata.plan_catalogue(),
+            "catalogue": found.entries,
+            "page_obj": found.page,
+            "page_query": urlencode(filters) + "&" if filters else "",
+            "filtered": bool(filters),
+            "prefecture": prefecture,
+            "prefecture_name": directory.PREFECTURE_NAMES.get(prefecture, ""),
+            "query": query,
+            "max_length": opendata.MAX_CATALOGUE_QUERY_LENGTH,
+            "prefectures": [(code, name, plan_counts.get(code, 0)) for code, name in directory.PREFECTURES],
             "licence_url": opendata.LICENCE_URL,
             "api_root": self.request.build_absolute_uri(reverse("api:plans")),
             "openapi_url": self.request.build_absolute_uri(reverse("api:openapi-json")),

@@ -91,3 +91,6 @@ def test_what_each_page_costs(client):
     assert queries(client, f"/plans/{plan.slug}/downloads/kpi.csv") == 9
     # data version, the plans, then (cache empty) one query with a counting subquery per kind of row
     assert queries(client, "/api/v1/plans/") == 3
+    # data version, the number of plans, the page's plans (opendata.PLANS_PER_PAGE at most), then
+    # (cache empty) one count of the page's plans alone, the prefectures' plan counts (for the select)
+    assert queries(client, "/opendata/") == 5
