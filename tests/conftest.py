@@ -1,11 +1,24 @@
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests run last: their live server needs a transactional database, which is emptied
-    after each of them, and the other tests share seed plans loaded once per session."""
+    """Browser tests (``tests/browser/``, marked ``browser``) run last, after every other hook has
+    ordered the tests (pytest-django puts transactional tests after the others): their live server
+    needs a transactional database, which is emptied after each of them, and the other tests share
+    seed plans loaded once per session. A test elsewhere that names Playwright's ``page`` fixture
+    (even as a parameter) would be a browser test in the middle of the others: refused."""
+    for item in items:
+        if BROWSER_TESTS in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+        elif "page" in getattr(item, "fixturenames", ()):
+            raise pytest.UsageError(f"{item.nodeid}: only tests/browser/ may name Playwright's `page` fixture")
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 

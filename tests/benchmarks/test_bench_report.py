@@ -140,7 +140,7 @@ def test_latest_json_has_the_shape_the_issue_fixes():
 
 
 @pytest.mark.parametrize(
-    ("page", "p50", "p95", "expected"),
+    ("page_name", "p50", "p95", "expected"),
     [
         ("goal", 1.4, 90.0, {"goal: p95": True, "goal: p50": True}),  # 2.8× a 0.5 ms static file
         ("goal", 1.6, 90.0, {"goal: p95": True, "goal: p50": False}),  # 3.2×
@@ -151,8 +151,8 @@ def test_latest_json_has_the_shape_the_issue_fixes():
         ("entry", None, None, {"entry: p95": None}),  # the page never answered: no number, not a pass
     ],
 )
-def test_checks_judge_the_issue_thresholds(page, p50, p95, expected):
-    found = dict(pages.checks(_run({page: (p50, p95)})))
+def test_checks_judge_the_issue_thresholds(page_name, p50, p95, expected):
+    found = dict(pages.checks(_run({page_name: (p50, p95)})))
     judged = {prefix: next(passed for what, passed in found.items() if what.startswith(prefix)) for prefix in expected}
     assert judged == expected
 

@@ -118,7 +118,7 @@ def test_the_search_and_the_prefecture_are_kept_across_pages(client, seed, small
 
 
 @pytest.mark.parametrize(
-    ("params", "status", "page"),
+    ("params", "status", "page_number"),
     [
         ({"page": "abc"}, 200, 1),
         ({"page": "99999"}, 200, 3),  # the last page
@@ -132,12 +132,12 @@ def test_the_search_and_the_prefecture_are_kept_across_pages(client, seed, small
         ({"q": "   "}, 200, 1),
     ],
 )
-def test_bad_parameters_get_a_clean_answer(client, small_pages, params, status, page):
+def test_bad_parameters_get_a_clean_answer(client, small_pages, params, status, page_number):
     town_plans(5)
     response = client.get("/opendata/", {"prefecture": "47", **params})
     assert response.status_code == status
-    if page is not None:
-        assert response.context["page_obj"].number == page
+    if page_number is not None:
+        assert response.context["page_obj"].number == page_number
         assert response.context["query"] == params.get("q", "")[: opendata.MAX_CATALOGUE_QUERY_LENGTH].strip()
 
 
