@@ -1,7 +1,8 @@
 """The read-only open data API (django-ninja), mounted at /api/v1/.
 
-Only published data: the plan list with the counts of each plan's document, the plan JSON
-document of ``export_plan SLUG --format json`` restricted to published years, and a KPI search.
+Only published data: the plan list with the counts of each plan's document (a page at a time,
+as the open-data page lists it), the plan JSON document of ``export_plan SLUG --format json``
+restricted to published years, and a KPI search.
 Years are Western integers; values are JSON numbers or null with the raw text beside. Responses
 are cached by URL and data version and carry an ETag (``public.caching.public_cache``).
 The OpenAPI document is at /api/v1/openapi.json and described at /api/v1/docs.
@@ -20,6 +21,7 @@ from pydantic import Field
 from plans.models import Plan
 from public import opendata
 from public.caching import public_cache
+from public.directory import PREFECTURE_NAMES
 from public.search import MAX_QUERY_LENGTH, PER_PAGE, search_goals, search_kpis
 from workbooks.plan_export import json_number
 
@@ -59,7 +61,13 @@ class PlanSummary(Schema):
 
 
 class PlanList(Schema):
-    plans: list[PlanSummary]
+    count: int = Field(description="Plans in all (of the prefecture and matching `q`, if given)")
+    page: int = Field(description="This page's number, from 1")
+    pages: int = Field(description="Pages in all")
+    per_page: int = Field(description="Plans per page")
+    plans: list[PlanSummary] = Field(
+        description="This page's plans, in the order of the lead municipality's code, the first year and the slug"
+    )
 
 
 class Partner(Schema):
@@ -246,12 +254,47 @@ class InvalidRequest(Schema):
     detail: list[InvalidParameter]
 
 
-@api.get("/plans/", response=PlanList, url_name="plans", summary="Every plan with its counts", tags=["plans"])
+@api.get(
+    "/plans/",
+    response={200: PlanList, 404: Error, 422: InvalidRequest},
+    url_name="plans",
+    summary="Plans with their counts, a page at a time",
+    tags=["plans"],
+)
 @decorate_view(public_cache)
-def list_plans(request):
-    """Every plan: slug, title, lead municipality, first and last fiscal year, and the counts of its
-    document (the same as `GET /api/v1/plans/{slug}/` → `counts`)."""
-    return {"plans": opendata.plan_catalogue()}
+def list_plans(
+    request,
+    page: int = Query(1, ge=1, le=100_000, description="The page of plans, from 1 (past the last: the last)"),
+    prefecture: str | None = Query(
+        None,
+        pattern="^[0-9]{2}$",
+        description="Only the plans led by a municipality of this prefecture (its two-digit JIS code, 01–47)",
+        example="40",
+    ),
+    q: str = Query(
+        "",
+        max_length=opendata.MAX_CATALOGUE_QUERY_LENGTH,
+        description=(
+            "Words of the plan's title or of its lead municipality's name or kana, every one of them; "
+            "full-width and half-width forms match alike"
+        ),
+        example="久留米",
+    ),
+):
+    """The plans, `per_page` at a time (as the open-data page lists them): slug, title, lead
+    municipality, first and last fiscal year, and the counts of its document (the same as
+    `GET /api/v1/plans/{slug}/` → `counts`). Narrowed to a prefecture (`prefecture=40`; one
+    that does not exist is 404) and by words (`q`). A page past the last is the last."""
+    if prefecture and prefecture not in PREFECTURE_NAMES:
+        return Status(404, {"detail": "No such prefecture."})
+    found = opendata.catalogue_page(page, prefecture=prefecture or "", query=q)
+    return {
+        "count": found.page.paginator.count,
+        "page": found.page.number,
+        "pages": found.page.paginator.num_pages,
+        "per_page": found.page.paginator.per_page,
+        "plans": found.entries,
+    }
 
 
 @api.get(

@@ -269,23 +269,16 @@ def public_document(slug: str) -> dict:
     return plan_document(slug, public=True)
 
 
-def plan_catalogue() -> list[dict]:
-    """Every plan with the counts of its document (published actuals only): what
-    ``GET /api/v1/plans/`` lists (the page ``/opendata/`` lists a page at a time, ``catalogue_page``).
-    Queries: the plans, the kept counts, one count of the plans whose version moved (see
-    ``catalogue_entries``)."""
-    return catalogue_entries(list(_catalogue_plans()), every_plan=True)
-
-
-def catalogue_entries(plans: list[Plan], *, every_plan: bool = False) -> list[dict]:
+def catalogue_entries(plans: list[Plan]) -> list[dict]:
     """These plans (from ``_catalogue_plans``) with the counts of their documents: two queries at most.
 
     The counts of a plan change only with its data version (every write that moves its public
     data bumps it), so each plan's counts are kept in the shared cache under its version and only
     the plans whose version moved since are counted again, in one query (a correlated subquery per
     kind of row: the number of plans does not change the number of queries and joins do not
-    multiply the counts). At national scale the catalogue then counts one plan after a
-    publication, not the actuals of the nation; a page of it counts at most its own plans.
+    multiply the counts). A page of the catalogue (``catalogue_page``: the open-data page and
+    ``GET /api/v1/plans/``) then counts at most its own plans, and a plan again only once its
+    version has moved.
     """
     if not plans:
         return []
@@ -293,8 +286,7 @@ def catalogue_entries(plans: list[Plan], *, every_plan: bool = False) -> list[di
     known = cache.get_many(list(keys.values()))
     missing = [plan_id for plan_id, key in keys.items() if key not in known]
     if missing:
-        # every plan of the nation to count (a cleared cache): no list of their ids in the query
-        counted = dict(plan_counts(None if every_plan and len(missing) == len(plans) else missing))
+        counted = dict(plan_counts(missing))
         fresh = {keys[plan_id]: counted.get(plan_id, dict.fromkeys(COUNT_KINDS, 0)) for plan_id in missing}
         cache.set_many(fresh, CATALOGUE_COUNTS_SECONDS)
         known.update(fresh)
@@ -311,18 +303,18 @@ def catalogue_entries(plans: list[Plan], *, every_plan: bool = False) -> list[di
     ]
 
 
-def _catalogue_plans(condition: Q | None = None):
-    """The plans of the catalogue (those matching ``condition``) in the order it lists them:
-    the lead municipality's code, the first year, the slug."""
-    plans = Plan.objects.all() if condition is None else Plan.objects.filter(condition)
+def _catalogue_plans(condition: Q):
+    """The plans of the catalogue matching ``condition`` (``catalogue_condition``) in the order it
+    lists them: the lead municipality's code, the first year, the slug."""
     return (
-        plans.select_related("municipality")
+        Plan.objects.filter(condition)
+        .select_related("municipality")
         .only("slug", "title", "first_year", "last_year", "data_version", "municipality__name")
         .order_by("municipality__code", "first_year", "slug")
     )
 
 
-PLANS_PER_PAGE = 50  # the open-data page lists this many plans a page
+PLANS_PER_PAGE = 50  # the open-data page and GET /api/v1/plans/ list this many plans a page
 MAX_CATALOGUE_QUERY_LENGTH = 100
 
 
@@ -350,7 +342,8 @@ class CataloguePage:
 
 
 def catalogue_page(page_number, *, prefecture: str = "", query: str = "") -> CataloguePage:
-    """One page of the catalogue (``PLANS_PER_PAGE`` plans), narrowed to a prefecture and by words.
+    """One page of the catalogue (``PLANS_PER_PAGE`` plans), narrowed to a prefecture and by words:
+    what the open-data page and ``GET /api/v1/plans/`` list.
 
     Queries, whatever the nation's size: the number of matching plans, the page's plans, their kept
     counts and (for the plans whose version moved) one count of those plans alone. A page number
@@ -375,8 +368,8 @@ COUNT_KINDS = ("goals", "directions", "projects", "kpis", "actuals")
 CATALOGUE_COUNTS_SECONDS = 7 * 24 * 3600  # keyed by the plan's version: never stale, only evicted
 
 
-def plan_counts(plan_ids: list[int] | None) -> list[tuple[int, dict]]:
-    """The counts of these plans' documents (every plan with None), in one query."""
+def plan_counts(plan_ids: list[int]) -> list[tuple[int, dict]]:
+    """The counts of these plans' documents, in one query."""
 
     def count(queryset, plan_field: str):
         grouped = queryset.filter(**{plan_field: OuterRef("pk")}).order_by().values(plan_field)
@@ -385,13 +378,16 @@ def plan_counts(plan_ids: list[int] | None) -> list[tuple[int, dict]]:
         )
 
     published = PublishedYear.objects.filter(plan_id=OuterRef("kpi__plan_id"), year=OuterRef("year"))
-    plans = Plan.objects.all() if plan_ids is None else Plan.objects.filter(pk__in=plan_ids)
-    rows = plans.order_by().values_list(
-        "pk",
-        count(Goal.objects.all(), "plan"),
-        count(PolicyDirection.objects.all(), "plan"),
-        count(Project.objects.all(), "plan"),
-        count(Kpi.objects.all(), "plan"),
-        count(Actual.objects.filter(status=ActualStatus.MEASURED).filter(Exists(published)), "kpi__plan"),
+    rows = (
+        Plan.objects.filter(pk__in=plan_ids)
+        .order_by()
+        .values_list(
+            "pk",
+            count(Goal.objects.all(), "plan"),
+            count(PolicyDirection.objects.all(), "plan"),
+            count(Project.objects.all(), "plan"),
+            count(Kpi.objects.all(), "plan"),
+            count(Actual.objects.filter(status=ActualStatus.MEASURED).filter(Exists(published)), "kpi__plan"),
+        )
     )
     return [(plan_id, dict(zip(COUNT_KINDS, numbers, strict=True))) for plan_id, *numbers in rows]

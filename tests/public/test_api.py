@@ -24,7 +24,8 @@ def test_plan_list_has_exactly_the_fields_of_the_issue(client, seed):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert list(body) == ["plans"]
+    assert list(body) == ["count", "page", "pages", "per_page", "plans"]
+    assert (body["count"], body["page"], body["pages"], body["per_page"]) == (6, 1, 1, 50)
     assert [plan["slug"] for plan in body["plans"]] == [
         "kurume-strategy-1",
         "kurume-strategy-2",
@@ -131,6 +132,8 @@ def test_the_openapi_document_describes_the_endpoints(client, seed):
     document = client.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.")
     assert {"/api/v1/plans/", "/api/v1/plans/{slug}/", "/api/v1/kpis/"} <= set(document["paths"])
+    plan_list = document["paths"]["/api/v1/plans/"]["get"]
+    assert {parameter["name"] for parameter in plan_list["parameters"]} == {"page", "prefecture", "q"}
     assert "CC BY 4.0" in document["info"]["description"]
 
 

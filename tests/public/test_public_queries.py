@@ -89,8 +89,9 @@ def test_what_each_page_costs(client):
     # data version (public_cache), the plan (view, then service), scale, KPIs with targets, actuals, ratings,
     # target revisions
     assert queries(client, f"/plans/{plan.slug}/downloads/kpi.csv") == 9
-    # data version, the plans, then (cache empty) one query with a counting subquery per kind of row
-    assert queries(client, "/api/v1/plans/") == 3
+    # data version, the number of plans, the page's plans (opendata.PLANS_PER_PAGE at most), then
+    # (cache empty) one query of the page's plans alone with a counting subquery per kind of row
+    assert queries(client, "/api/v1/plans/") == 4
     # data version, the number of plans, the page's plans (opendata.PLANS_PER_PAGE at most), then
     # (cache empty) one count of the page's plans alone, the prefectures' plan counts (for the select)
     assert queries(client, "/opendata/") == 5

@@ -35,6 +35,8 @@ URLS = [
     "/opendata/?prefecture=47",
     "/opendata/?prefecture=47&q=テスト町&page=2",
     "/api/v1/plans/",
+    "/api/v1/plans/?page=2",
+    "/api/v1/plans/?prefecture=47&q=テスト町&page=2",
     "/api/v1/plans/{slug}/",
     "/api/v1/kpis/?q=指標",
 ]
