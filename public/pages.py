@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import Http404
 from django.urls import reverse
@@ -20,8 +21,34 @@ from plans.params import year_param
 class PublicPageMixin:
     """Title, description, canonical URL and breadcrumbs for the sharing tags of every page."""
 
-    def page_meta(self, *, title: str, description: str, breadcrumbs: list) -> dict:
-        return {"page_title": title, "page_description": description, "breadcrumbs": breadcrumbs}
+    def page_meta(
+        self, *, title: str, description: str, breadcrumbs: list, canonical_query: str = "", noindex: bool = False
+    ) -> dict:
+        """``canonical_query``: the parameters that make this page another page (a page number, a
+        filter), kept in its canonical URL; ``noindex``: a page of search results, which search
+        engines are asked not to index (its links they may follow)."""
+        return {
+            "page_title": title,
+            "page_description": description,
+            "breadcrumbs": breadcrumbs,
+            "canonical_query": canonical_query,
+            "noindex": noindex,
+        }
+
+
+def numbered_title(title: str, page) -> str:
+    """A list's title, with its page number after the first page (every page its own title)."""
+    if page is None or page.number <= 1:
+        return title
+    return _("{title} (page {number})").format(title=title, number=page.number)
+
+
+def canonical_parameters(filters: dict[str, str], page) -> str:
+    """The canonical parameters of a list page: its filters, and its number after the first page."""
+    kept = {key: value for key, value in filters.items() if value}
+    if page is not None and page.number > 1:
+        kept["page"] = page.number
+    return urlencode(kept)
 
 
 def breadcrumbs(*items):

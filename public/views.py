@@ -27,7 +27,9 @@ from public import directory, downloads, legend, opendata
 from public.pages import (
     PublicPageMixin,
     breadcrumbs,
+    canonical_parameters,
     goal_title,
+    numbered_title,
     plan_crumb,
     published_years,
     rating_scales,
@@ -85,6 +87,7 @@ class PlanListView(PublicPageMixin, TemplateView):
                     "progress marks (○ △ × -) and outlooks (A–E), with open data."
                 ),
                 breadcrumbs=[],
+                noindex=bool(town_query),
             ),
             "plan_count": plan_count,
             "prefectures": directory.prefecture_rows(),
@@ -104,15 +107,18 @@ class PrefectureView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         code = kwargs["code"]
         if code not in directory.PREFECTURE_NAMES:
-            raise Http404("その都道府県はありません。")
+            raise Http404(_("There is no such prefecture."))
         name = directory.PREFECTURE_NAMES[code]
         page = directory.prefecture_page(code, self.request.GET.get("page"))
         return {
             **super().get_context_data(**kwargs),
             **self.page_meta(
-                title=f"{name}の市区町村",
-                description=f"{name}の市区町村と、その総合戦略のKPIの進捗。",
+                title=numbered_title(_("Municipalities of {prefecture}").format(prefecture=name), page),
+                description=_(
+                    "The municipalities of {prefecture} and how the KPIs of their strategy plans are doing."
+                ).format(prefecture=name),
                 breadcrumbs=breadcrumbs((name, None)),
+                canonical_query=canonical_parameters({}, page),
             ),
             "prefecture_code": code,
             "prefecture_name": name,
@@ -134,8 +140,10 @@ class MunicipalityView(PublicPageMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             **self.page_meta(
-                title=f"{municipality.name}の総合戦略",
-                description=f"{municipality.name}の総合戦略と、そのKPIの進捗（公表された実績による）。",
+                title=_("Strategy plans of {municipality}").format(municipality=municipality.name),
+                description=_(
+                    "The strategy plans of {municipality} and how their KPIs are doing (by the published actuals)."
+                ).format(municipality=municipality.name),
                 breadcrumbs=breadcrumbs(*crumbs, (municipality.name, None)),
             ),
             "municipality": municipality,
@@ -372,12 +380,15 @@ class SearchView(PublicPageMixin, TemplateView):
         found = search_kpis(query, self.request.GET.get("page")) if query else None
         goals = search_goals(query) if query else []
         title = _("Search KPIs: {query}").format(query=query) if query else _("Search KPIs")
+        page = found.page if found else None
         return {
             **super().get_context_data(**kwargs),
             **self.page_meta(
-                title=title,
+                title=numbered_title(title, page),
                 description=_("Find the KPIs of every plan by a part of their name."),
                 breadcrumbs=breadcrumbs((_("Search KPIs"), None)),
+                canonical_query=canonical_parameters({"q": query}, page),
+                noindex=bool(query),
             ),
             "query": query,
             "hits": found.hits if found else [],
@@ -430,19 +441,24 @@ class OpenDataView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         prefecture = self.request.GET.get("prefecture", "")
         if prefecture and prefecture not in directory.PREFECTURE_NAMES:
-            raise Http404("その都道府県はありません。")
+            raise Http404(_("There is no such prefecture."))
         query = self.request.GET.get("q", "")[: opendata.MAX_CATALOGUE_QUERY_LENGTH].strip()
         found = opendata.catalogue_page(self.request.GET.get("page"), prefecture=prefecture, query=query)
         plan_counts = opendata.prefecture_plan_counts()
         filters = {key: value for key, value in (("prefecture", prefecture), ("q", query)) if value}
+        title = _("Open data")
+        if prefecture:
+            title = _("{title}: {prefecture}").format(title=title, prefecture=directory.PREFECTURE_NAMES[prefecture])
         return {
             **super().get_context_data(**kwargs),
             **self.page_meta(
-                title=_("Open data"),
+                title=numbered_title(title, found.page),
                 description=_(
                     "KPI data of every plan as CSV, Excel and JSON, and a read-only JSON API. Licence: CC BY 4.0."
                 ),
                 breadcrumbs=breadcrumbs((_("Open data"), None)),
+                canonical_query=canonical_parameters(filters, found.page),
+                noindex=bool(query),
             ),
             "catalogue": found.entries,
             "page_obj": found.page,
