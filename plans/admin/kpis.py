@@ -15,7 +15,7 @@ from plans.params import id_param
 from plans.presentation import format_number
 from plans.selectors.progress import kpi_values, progress_from_row, unstored_progress
 from plans.services.actuals import STATUS_LABELS, default_entry_year, year_outside_plan
-from plans.services.entry_checks import check_kpi_entry
+from plans.services.entry_checks import check_kpi_entry, previous_values
 from plans.services.review import locked_year_problem
 from plans.services.versions import fill_search_text
 from plans.validation import text_problem
@@ -169,6 +169,11 @@ class ActualAdminForm(forms.ModelForm):
     every door uses (``check_entry``: `781,000人` for a 千人 KPI is saved as 781千人)."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_warnings = forms.BooleanField(
+        required=False,
+        label=_("Save despite the warnings"),
+        help_text=_("Tick after checking the warnings said about the value (its digits and unit)."),
+    )
 
     class Meta:
         model = Actual
@@ -201,9 +206,15 @@ class ActualAdminForm(forms.ModelForm):
         status = "" if status in (None, ActualStatus.MEASURED, ActualStatus.BLANK) else status
         if kpi is None or year is None or self.errors:
             return cleaned  # the errors found so far say what to correct
-        self.checked = check_kpi_entry(kpi, year, cleaned.get("raw", ""), status=status)
+        previous = previous_values([kpi], year).get(kpi.pk)
+        self.checked = check_kpi_entry(kpi, year, cleaned.get("raw", ""), status=status, previous=previous)
         if self.checked.errors:
             raise forms.ValidationError({"raw": self.checked.errors})
+        if self.checked.warnings and not cleaned.get("confirm_warnings"):
+            # the entry page's rule: a value with warnings is saved only once the person confirms
+            raise forms.ValidationError(
+                {"raw": [*self.checked.warnings, _("To save the value as it is, tick “Save despite the warnings”.")]}
+            )
         return cleaned
 
     def save(self, commit=True):

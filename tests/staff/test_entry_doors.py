@@ -243,6 +243,27 @@ def test_the_admin_actual_form_uses_the_entry_check(cases, raw, value, stored, e
     assert (actual.value, actual.raw) == (value, stored)
 
 
+def test_the_admin_actual_form_asks_to_confirm_a_warned_value_as_the_entry_page_does(cases):
+    # 18件 after 214,199件 in R4: a tenth of the previous official value, a slip of the digits
+    data = {
+        "kpi": cases["counted"].pk,
+        "year": YEAR,
+        "raw": "18件",
+        "status": "measured",
+        "note": "",
+        "seen_version": 0,
+    }
+    form = ActualAdminForm(data=data)
+    assert not form.is_valid()
+    assert "raw" in form.errors, form.errors
+    said = " ".join(form.errors["raw"])
+    assert "214,199件から18件へ、10分の1以下" in said and "警告を確認して保存" in said
+    assert not Actual.objects.filter(kpi=cases["counted"], year=YEAR).exists()
+    confirmed = ActualAdminForm(data={**data, "confirm_warnings": "on"})
+    assert confirmed.is_valid(), confirmed.errors
+    assert confirmed.save().value == Decimal("18")
+
+
 def test_the_admin_refuses_a_locked_year(plan, cases):
     PublishedYear.objects.create(plan=plan, year=YEAR)
     form = ActualAdminForm(
