@@ -118,14 +118,19 @@ def with_plan_counts(municipalities):
 
 def municipality_matches(query: str) -> list[Municipality]:
     """Municipalities whose name or kana contains ``query`` (full- and half-width alike), in code
-    order, at most ``MUNICIPALITY_MATCHES`` (one query)."""
+    order, at most ``MUNICIPALITY_MATCHES`` (one query), each with its ``prefecture_name``: names
+    repeat across prefectures (府中市 in 東京都 and 広島県, 伊達市 in 北海道 and 福島県)."""
     words = unicodedata.normalize("NFKC", query[:MAX_NAME_QUERY_LENGTH]).split()
     if not words:
         return []
     condition = Q()
     for word in words:  # the name as written, the kana (stored in hiragana) whatever kana was typed
         condition &= Q(name__icontains=word) | Q(name_kana__icontains=fold_for_search(word))
-    return list(with_plan_counts(Municipality.objects.filter(condition)).order_by("code", "pk")[:MUNICIPALITY_MATCHES])
+    found = with_plan_counts(Municipality.objects.filter(condition)).order_by("code", "pk")
+    matches = list(found[:MUNICIPALITY_MATCHES])
+    for town in matches:
+        town.prefecture_name = PREFECTURE_NAMES.get(town.prefecture_code, "")
+    return matches
 
 
 def prefecture_page(code: str, page_number) -> Page:

@@ -105,6 +105,8 @@ def test_the_home_page_lists_prefectures_and_finds_municipalities(client):
     assert html.count("<li>") >= 47
     found = client.get("/", {"municipality": "テスト町"}).content.decode()
     assert f'<a href="/municipalities/{plan.municipality.code}/">テスト町1</a>' in found
+    # names repeat across prefectures (府中市 in 東京都 and 広島県): each match says its prefecture
+    assert '<span class="prefecture">沖縄県</span> <a href="/municipalities/' in found
     by_kana = client.get("/", {"municipality": "テスト"}).content.decode()  # katakana typed, kana stored in hiragana
     assert "テスト町1" in by_kana
 
