@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils.module_loading import import_string
 
 from kpi_tracker import db_router
 from kpi_tracker.settings import cache_from_url
@@ -195,3 +196,17 @@ def test_an_unknown_cache_scheme_is_refused():
     assert cache_from_url("dummy://") == {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         cache_from_url("mongodb://cache")
+
+
+@pytest.mark.parametrize(
+    ("url", "client_class"),
+    [("redis://127.0.0.1:1/0", "redis.client.Redis"), ("memcached://127.0.0.1:1", "pymemcache.client.hash.HashClient")],
+)
+def test_a_redis_or_memcached_cache_url_finds_its_client_installed(url, client_class):
+    """The clients are in the lock files: a deployment that sets CACHE_URL to Redis or Memcached
+    starts (no ImportError at the first request); a server that does not answer is a connection
+    error, not a missing module."""
+    config = cache_from_url(url)
+    backend = import_string(config["BACKEND"])(config["LOCATION"], {})
+    client = backend._cache.get_client() if "redis" in url else backend._cache  # built, not yet connected
+    assert f"{type(client).__module__}.{type(client).__name__}" == client_class
