@@ -1,7 +1,9 @@
-"""Middleware: a 503 page instead of a 500 when the database is locked or down."""
+"""Middleware: a 503 page instead of a 500 when the database is locked or down; a 400 for a NUL
+character in a URL."""
 
 import logging
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -53,3 +55,23 @@ def database_unavailable() -> HttpResponse:
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+class NulCharacterInRequest(SuspiciousOperation):
+    """A NUL character in the request's path or query string."""
+
+
+class RefuseNulCharactersMiddleware:
+    """Answer 400 (our page, logged as a suspicious operation) when the path or the query string
+    holds a NUL character (``%00``). No page takes one, and PostgreSQL refuses it in any string
+    it is given ("A string literal cannot contain NUL (0x00) characters"), so without this a
+    search, a filter or a code in a URL would be a server error on PostgreSQL only. First in the
+    chain: a substring test, before the public fast path keys its cache by the URL."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            raise NulCharacterInRequest(f"NUL character in {request.method} {request.path!r}")
+        return self.get_response(request)

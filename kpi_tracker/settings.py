@@ -61,7 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: an anonymous visitor's cached public page is answered before the rest runs, and a
+    # A NUL character in the path or query string (which PostgreSQL refuses in any string) is a 400.
+    "kpi_tracker.middleware.RefuseNulCharactersMiddleware",
+    # Then: an anonymous visitor's cached public page is answered before the rest runs, and a
     # shared page is kept with the headers all of the rest gave it (public/fastpath.py).
     "public.fastpath.PublicFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -134,7 +136,10 @@ if len(DATABASES) > 1:
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
         "kpi_tracker.db_router.PublicReadOnlyMiddleware",
     )
-    MIDDLEWARE.insert(0, "kpi_tracker.db_router.PublicReadOnlyMiddleware")  # the fast path reads replicas too
+    # ahead of the public fast path, which reads the replicas too
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("public.fastpath.PublicFastPathMiddleware"), "kpi_tracker.db_router.PublicReadOnlyMiddleware"
+    )
 
 
 def cache_from_url(url: str) -> dict:

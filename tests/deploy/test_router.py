@@ -152,8 +152,10 @@ def test_replica_urls_become_aliases_with_the_router_and_its_middleware_after_au
     middleware = built["middleware"]
     authentication = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
     assert middleware[authentication + 1] == "kpi_tracker.db_router.PublicReadOnlyMiddleware"
-    # and first of all, ahead of the public fast path, whose version read goes to the replica too
-    assert middleware[:2] == [
+    # and ahead of the public fast path, whose version read goes to the replica too (only the
+    # refusal of a NUL in the URL, which reads nothing, comes before it)
+    assert middleware[:3] == [
+        "kpi_tracker.middleware.RefuseNulCharactersMiddleware",
         "kpi_tracker.db_router.PublicReadOnlyMiddleware",
         "public.fastpath.PublicFastPathMiddleware",
     ]
