@@ -6,10 +6,12 @@ import logging
 from django.core.exceptions import SuspiciousOperation
 from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
+security_logger = logging.getLogger("django.security.NulCharacterInRequest")
+API_PREFIX = "/api/"
 
 # Seconds a client is asked to wait: longer than SQLite's busy timeout, short for a restart.
 RETRY_AFTER_SECONDS = 30
@@ -73,5 +75,8 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            if request.path.startswith(API_PREFIX):  # the API answers JSON, as its document says
+                security_logger.error("NUL character in %s %r", request.method, request.path)
+                return JsonResponse({"detail": "The request holds a NUL character (%00)."}, status=400)
             raise NulCharacterInRequest(f"NUL character in {request.method} {request.path!r}")
         return self.get_response(request)

@@ -242,6 +242,12 @@ class Error(Schema):
     detail: str
 
 
+class BadRequest(Schema):
+    """400: the URL holds a character no request may (a NUL, ``%00``), refused before any view."""
+
+    detail: str
+
+
 class InvalidParameter(Schema):
     type: str
     loc: list[str | int]
@@ -256,7 +262,7 @@ class InvalidRequest(Schema):
 
 @api.get(
     "/plans/",
-    response={200: PlanList, 404: Error, 422: InvalidRequest},
+    response={200: PlanList, 400: BadRequest, 404: Error, 422: InvalidRequest},
     url_name="plans",
     summary="Plans with their counts, a page at a time",
     tags=["plans"],
@@ -299,7 +305,7 @@ def list_plans(
 
 @api.get(
     "/plans/{slug}/",
-    response={200: PlanDocument, 404: Error, 422: InvalidRequest},
+    response={200: PlanDocument, 400: BadRequest, 404: Error, 422: InvalidRequest},
     url_name="plan",
     summary="A plan as its JSON document",
     tags=["plans"],
@@ -314,7 +320,7 @@ def get_plan(request, slug: str = Path(..., pattern=SLUG_PATTERN, max_length=80,
 
 @api.get(
     "/kpis/",
-    response={200: SearchResults, 422: InvalidRequest},
+    response={200: SearchResults, 400: BadRequest, 422: InvalidRequest},
     url_name="kpi-search",
     summary="Find KPIs by name",
     tags=["kpis"],

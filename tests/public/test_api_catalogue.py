@@ -239,7 +239,7 @@ def test_the_openapi_document_describes_the_parameters_and_the_answer(client):
     prefecture_schema = str(parameters["prefecture"]["schema"])
     assert "'pattern': '^[0-9]{2}$'" in prefecture_schema
     assert parameters["q"]["schema"]["maxLength"] == opendata.MAX_CATALOGUE_QUERY_LENGTH
-    assert set(operation["responses"]) == {"200", "404", "422"}
+    assert set(operation["responses"]) == {"200", "400", "404", "422"}
     answer = document["components"]["schemas"]["PlanList"]
     assert set(answer["required"]) == {"count", "page", "pages", "per_page", "plans"}
     assert all(answer["properties"][key]["description"] for key in answer["required"])

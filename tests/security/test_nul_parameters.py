@@ -35,7 +35,16 @@ URLS = [
 def test_a_nul_in_a_url_is_a_bad_request_with_our_page_never_a_server_error(client, seed, url):
     response = client.get(url)
     assert response.status_code == 400, url
-    assert "リクエスト" in response.content.decode()  # our own 400 page, in Japanese
+    if url.startswith("/api/"):  # JSON, the 400 the OpenAPI document declares
+        assert response.json() == {"detail": "The request holds a NUL character (%00)."}
+    else:
+        assert "リクエスト" in response.content.decode()  # our own 400 page, in Japanese
+
+
+def test_the_api_document_declares_the_400(client):
+    document = client.get("/api/v1/openapi.json").json()
+    for path, operations in document["paths"].items():
+        assert "400" in operations["get"]["responses"], path
 
 
 def test_text_without_a_nul_still_searches(client, seed):
