@@ -5,7 +5,9 @@ hard-code (the names of plans, departments and KPIs are data, the same in both; 
 review and data-call views set in Python and the era year labels are not translated yet)."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from plans.choices import ReviewState
 from plans.models import Kpi
@@ -13,6 +15,15 @@ from tests.logins import DEPARTMENT_STAFF, PLANNER, make_staff
 from tests.plans.test_data_call_reminders import YEAR, open_call, plan_with_departments, report
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def default_language_after():
+    """An English request leaves English active in the thread (LocaleMiddleware activates, nothing
+    deactivates): a later test whose response is made before LocaleMiddleware runs (the NUL
+    refusal, first in the chain) would answer in English. Leave the default language behind."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
