@@ -3,14 +3,14 @@ character in a URL."""
 
 import logging
 
-from django.core.exceptions import SuspiciousOperation
 from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
-security_logger = logging.getLogger("django.security.NulCharacterInRequest")
+security_logger = logging.getLogger("django.security.NulCharacter")
 API_PREFIX = "/api/"
 
 # Seconds a client is asked to wait: longer than SQLite's busy timeout, short for a restart.
@@ -59,24 +59,23 @@ def database_unavailable() -> HttpResponse:
     return response
 
 
-class NulCharacterInRequest(SuspiciousOperation):
-    """A NUL character in the request's path or query string."""
-
-
 class RefuseNulCharactersMiddleware:
-    """Answer 400 (our page, logged as a suspicious operation) when the path or the query string
-    holds a NUL character (``%00``). No page takes one, and PostgreSQL refuses it in any string
-    it is given ("A string literal cannot contain NUL (0x00) characters"), so without this a
-    search, a filter or a code in a URL would be a server error on PostgreSQL only. First in the
-    chain: a substring test, before the public fast path keys its cache by the URL."""
+    """Answer 400 (logged as a suspicious operation) when the path or the query string holds a NUL
+    character (``%00``). No page takes one, and PostgreSQL refuses it in any string it is given
+    ("A string literal cannot contain NUL (0x00) characters"), so without this a search, a filter
+    or a code in a URL would be a server error on PostgreSQL only. First in the chain: a substring
+    test, before the public fast path keys its cache by the URL; so the page is made here, in the
+    visitor's language (cookie or Accept-Language, as LocaleMiddleware would choose), and the API
+    answers JSON as its document declares."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            if request.path.startswith(API_PREFIX):  # the API answers JSON, as its document says
-                security_logger.error("NUL character in %s %r", request.method, request.path)
-                return JsonResponse({"detail": "The request holds a NUL character (%00)."}, status=400)
-            raise NulCharacterInRequest(f"NUL character in {request.method} {request.path!r}")
-        return self.get_response(request)
+        if "\x00" not in request.path and "%00" not in request.META.get("QUERY_STRING", ""):
+            return self.get_response(request)
+        security_logger.error("NUL character in %s %r", request.method, request.path)
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": "The request holds a NUL character (%00)."}, status=400)
+        with translation.override(translation.get_language_from_request(request)):
+            return HttpResponseBadRequest(render_to_string("400.html"))

@@ -50,3 +50,13 @@ def test_the_api_document_declares_the_400(client):
 def test_text_without_a_nul_still_searches(client, seed):
     assert client.get("/search/", {"q": "子育て"}).status_code == 200
     assert client.get("/", {"municipality": "久留米"}).status_code == 200
+
+
+def test_the_400_page_speaks_the_visitors_language_whatever_the_last_request_spoke(client):
+    from django.utils import translation
+
+    with translation.override("en"):  # a worker thread whose previous request was in English
+        assert "リクエスト" in client.get("/search/?q=%00").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/search/?q=%00")
+    assert english.status_code == 400 and "Bad request" in english.content.decode()
