@@ -22,7 +22,7 @@ from plans.models import Plan
 from public import opendata
 from public.caching import public_cache
 from public.directory import PREFECTURE_NAMES
-from public.search import MAX_QUERY_LENGTH, PER_PAGE, search_goals, search_kpis
+from public.search import MAX_QUERY_LENGTH, search_goals, search_kpis
 from workbooks.plan_export import json_number
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
@@ -294,13 +294,7 @@ def list_plans(
     if prefecture and prefecture not in PREFECTURE_NAMES:
         return Status(404, {"detail": "No such prefecture."})
     found = opendata.catalogue_page(page, prefecture=prefecture or "", query=q)
-    return {
-        "count": found.page.paginator.count,
-        "page": found.page.number,
-        "pages": found.page.paginator.num_pages,
-        "per_page": found.page.paginator.per_page,
-        "plans": found.entries,
-    }
+    return {**_page_fields(found.page), "plans": found.entries}
 
 
 @api.get(
@@ -343,10 +337,7 @@ def find_kpis(
     found = search_kpis(q, page)
     return {
         "query": q,
-        "count": found.page.paginator.count,
-        "page": found.page.number,
-        "pages": found.page.paginator.num_pages,
-        "per_page": PER_PAGE,
+        **_page_fields(found.page),
         "results": [
             {
                 "plan": hit.entry.plan_slug,
@@ -373,6 +364,12 @@ def find_kpis(
             for goal in search_goals(q)
         ],
     }
+
+
+def _page_fields(page) -> dict:
+    """Where a paginated answer stands: its ``count``, ``page``, ``pages`` and ``per_page``."""
+    paginator = page.paginator
+    return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages, "per_page": paginator.per_page}
 
 
 def _standing(standing) -> dict:
