@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from public import opendata
-from tests.public.test_opendata_catalogue import listed, town_plans
+from tests.public.test_opendata_catalogue import SEARCH_CASES, listed, town_plans
 from tests.public.test_scale_queries import build_plan, cost
 
 pytestmark = pytest.mark.django_db
@@ -99,15 +99,7 @@ def test_a_prefecture_narrows_the_list(client, seed, small_pages):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [
-        ("第3期", ["catalogue-03"]),  # the title
-        ("第３期", ["catalogue-03"]),  # full-width digits typed
-        ("目録町02", ["catalogue-02"]),  # the municipality's name
-        ("ﾓｸﾛｸﾁｮｳ04", ["catalogue-04"]),  # its kana, half-width katakana typed
-        ("目録町　第1期", ["catalogue-01"]),  # every word, split at a full-width space
-        ("どこにもない", []),
-        ("   ", ["catalogue-01", "catalogue-02", "catalogue-03", "catalogue-04"]),  # no word: every plan
-    ],
+    [*SEARCH_CASES, ("   ", ["catalogue-01", "catalogue-02", "catalogue-03", "catalogue-04"])],  # no word: every plan
 )
 def test_the_search_finds_plans_by_title_or_municipality(client, seed, query, expected):
     town_plans(4)
