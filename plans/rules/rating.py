@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, getcontext
+from typing import NamedTuple
 
 Number = int | float | Decimal
 
@@ -172,10 +173,13 @@ def rates_and_marks(
     always_met_or_not = direction == MAINTAIN or at_least
     answers: list[tuple[Decimal | None, str]] = []
     for target, actual in pairs:
-        target, actual = as_decimal(target), as_decimal(actual)
         if actual is None or target is None:
             answers.append((None, NO_MARK))
             continue
+        if type(target) is not Decimal:  # as_decimal, without a call for what is one already
+            target = as_decimal(target)
+        if type(actual) is not Decimal:
+            actual = as_decimal(actual)
         against = baseline is not None and (
             (direction == INCREASE and target < baseline) or (decreasing and target > baseline)
         )
@@ -190,8 +194,10 @@ def rates_and_marks(
     return answers
 
 
-@dataclass(frozen=True)
-class YearTarget:
+class YearTarget(NamedTuple):
+    """A year's target. A named tuple, not a frozen dataclass: a nation's recompute builds five
+    million of them, and a frozen dataclass takes ten times as long to build."""
+
     value: Decimal | None
     stated: bool  # False when interpolated from the baseline to the final target
 
@@ -237,7 +243,9 @@ def year_targets(
     no_target, final, after_final = YearTarget(None, stated=False), YearTarget(target, True), YearTarget(target, False)
     interpolates = None not in (target, baseline, baseline_year, target_year) and target_year > baseline_year
     if interpolates:
-        distance, span = target - baseline, Decimal(target_year - baseline_year)
+        distance, span = target - baseline, target_year - baseline_year
+        context = getcontext()
+        precision = (context.prec, context.rounding)
     targets = []
     for year in years:
         if stated.get(year) is not None:
@@ -251,8 +259,25 @@ def year_targets(
         elif not interpolates or year <= baseline_year:
             targets.append(no_target)
         else:
-            targets.append(YearTarget(baseline + distance * (Decimal(year - baseline_year) / span), stated=False))
+            targets.append(YearTarget(baseline + distance * _share(year - baseline_year, span, precision), False))
     return targets
+
+
+_SHARES: dict[tuple[int, int, tuple[int, str]], Decimal] = {}
+
+
+def _share(elapsed: int, span: int, precision: tuple[int, str]) -> Decimal:
+    """``Decimal(elapsed) / Decimal(span)``, the share of the way from the baseline to the final
+    target, remembered: the same few (years elapsed, years in all) recur across a plan's KPIs, and
+    a division to 28 digits is the dearest step of an interpolated target. Keyed by the context's
+    precision and rounding, which the quotient depends on; forgotten past a few thousand."""
+    key = (elapsed, span, precision)
+    share = _SHARES.get(key)
+    if share is None:
+        if len(_SHARES) >= 4096:
+            _SHARES.clear()
+        share = _SHARES[key] = Decimal(elapsed) / Decimal(span)
+    return share
 
 
 def least_squares(points: Sequence[tuple[int, Decimal]]) -> tuple[Decimal, Decimal]:

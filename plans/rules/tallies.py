@@ -36,6 +36,9 @@ class Tally:
         return marks, outlooks
 
 
+_NO_MARKS, _NO_OUTLOOKS = dict.fromkeys(MARKS, 0), dict.fromkeys(OUTLOOKS, 0)  # copied: a tally's own
+
+
 def tally(pairs: Iterable[tuple[str, str]]) -> Tally:
     """Tally (mark, outlook) pairs, one per KPI."""
     return tally_of_counts(Counter(pairs))
@@ -43,7 +46,7 @@ def tally(pairs: Iterable[tuple[str, str]]) -> Tally:
 
 def tally_of_counts(counts: Mapping[tuple[str, str], int]) -> Tally:
     """Tally KPIs counted by their (mark, outlook) pair: ``{("○", "A"): 3, …}``."""
-    marks, outlooks = dict.fromkeys(MARKS, 0), dict.fromkeys(OUTLOOKS, 0)
+    marks, outlooks = _NO_MARKS.copy(), _NO_OUTLOOKS.copy()
     count = 0
     for (mark, grade), number in counts.items():
         if mark not in marks or grade not in outlooks:

@@ -248,8 +248,7 @@ def with_official_ratings(overview: PlanOverview, officials: Mapping[int, Printe
             return item
         official = officials[item.kpi.id]
         label = official.label if official else ""
-        return replace(
-            item,
+        return item._replace(
             official_label=label,
             disagrees=rating.disagrees(computed_outlook=item.outlook, official_label=label, scale=overview.scale),
         )
