@@ -1,6 +1,6 @@
 """Reusable querysets with their joins and prefetches; no rules here."""
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 
 from plans.choices import ActualStatus, RatingKind
 from plans.models import (
@@ -16,6 +16,7 @@ from plans.models import (
     TargetRevision,
     YearlyTarget,
 )
+from plans.models.lookups import AnyOf
 from plans.rules.notation import BLANK_MARKERS
 
 
@@ -101,10 +102,10 @@ def kpi_value_rows(plan_ids, *, kpi_ids=None) -> QuerySet:
 
 
 def _of_kpis(rows: QuerySet, plan_ids, kpi_ids) -> QuerySet:
-    """Rows of these KPIs when their ids are known (by the table's kpi_id index, no join), else of
-    the plans' KPIs."""
+    """Rows of these KPIs when their ids are known (by the table's kpi_id index, no join; the ids
+    as one array), else of the plans' KPIs."""
     if kpi_ids is not None:
-        return rows.filter(kpi_id__in=list(kpi_ids))
+        return rows.filter(AnyOf(F("kpi_id"), kpi_ids))
     return rows.filter(kpi__plan_id__in=list(plan_ids))
 
 
