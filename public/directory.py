@@ -19,9 +19,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 
 from plans.choices import TallyScope
-from plans.models import KpiYearProgress, Municipality, Plan, ProgressTally, ProgressView
+from plans.models import Municipality, Plan, ProgressTally, ProgressView
 from plans.rules.tallies import Tally
 from plans.rules.text import fold_for_search
+from plans.selectors.base import stored_rows
 from plans.selectors.review import data_dates
 from public.summary import PlanHealth, data_as_of
 
@@ -150,7 +151,8 @@ def plan_healths(plans: Iterable[Plan]) -> list[PlanHealth]:
     plan_ids = [plan.pk for plan in plans]
     measured: dict[int, list[int]] = {}
     for plan_id, year in (
-        KpiYearProgress.objects.filter(plan_id__in=plan_ids, view=ProgressView.PUBLIC, actual__isnull=False)
+        stored_rows(public=True)
+        .filter(plan_id__in=plan_ids, actual__isnull=False)
         .order_by("plan_id", "year")
         .values_list("plan_id", "year")
         .distinct()

@@ -29,8 +29,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Max, Q, Value, When
 from django.db.models.functions import Cast, Concat
 
-from plans.models import Goal, Kpi, KpiYearProgress, ProgressView
+from plans.models import Goal, Kpi
 from plans.rules.text import fold_for_search, search_key
+from plans.selectors.base import stored_rows
 
 MAX_QUERY_LENGTH = 100
 PER_PAGE = 50  # KPI hits per page
@@ -204,7 +205,7 @@ def standings(kpi_ids: Iterable[int]) -> dict[int, Standing]:
     kpi_ids = list(kpi_ids)
     if not kpi_ids:
         return {}
-    rows = KpiYearProgress.objects.filter(view=ProgressView.PUBLIC, kpi_id__in=kpi_ids).order_by()
+    rows = stored_rows(public=True).filter(kpi_id__in=kpi_ids).order_by()
     measured = rows.filter(actual__isnull=False)
     years = dict(measured.values("plan_id").annotate(latest=Max("year")).values_list("plan_id", "latest"))
     if not years:

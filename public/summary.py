@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from plans.choices import TallyScope
-from plans.models import KpiYearProgress, Plan, ProgressTally, ProgressView
+from plans.models import Plan, ProgressTally, ProgressView
 from plans.rules import rating
 from plans.rules.progress import KpiProgress, KpiValues, YearRow
 from plans.rules.rating import ScaleLabel
 from plans.rules.tallies import Tally, tally
 from plans.rules.years import format_era_year, format_year
+from plans.selectors.base import stored_rows
 from plans.selectors.progress import StoredYear
 from plans.selectors.review import DataDate, data_dates
 
@@ -242,7 +243,8 @@ def plans_overview(*, public: bool = True) -> list[PlanHealth]:
     )
     measured: dict[int, list[int]] = {}
     for plan_id, year in (
-        KpiYearProgress.objects.filter(view=view, actual__isnull=False)
+        stored_rows(public=public)
+        .filter(actual__isnull=False)
         .order_by("plan_id", "year")
         .values_list("plan_id", "year")
         .distinct()

@@ -22,10 +22,15 @@ class KpiYearProgress(models.Model):
     Stored, never computed on a request: ``plans.services.progress`` writes these rows in the
     transaction of every change that moves them (an actual, a target or baseline, the KPI, the
     plan's scale, a publication), and ``recompute_progress`` rebuilds them in bulk.
+
+    Every KPI has a staff row in each of its plan's stored years, and a citizens' row only from
+    its first unpublished actual on: before that year both views judge the same actuals, and
+    citizens read the staff row, marked ``shared_with_public`` (``plans.selectors.stored_rows``,
+    the one way to read their view: their rows and the shared staff rows, one a KPI-year).
     """
 
     # No single-column indexes on the keys: the unique (kpi, view, year) and the (plan, view, year)
-    # index lead with them, and every index costs each of the nation's ten million rows a write.
+    # index lead with them, and every index costs each of the nation's five million rows a write.
     kpi = models.ForeignKey(
         Kpi, on_delete=models.CASCADE, related_name="progress", verbose_name=_("KPI"), db_index=False
     )
@@ -41,6 +46,7 @@ class KpiYearProgress(models.Model):
     outlook_on_plan_scale = models.CharField(_("outlook on the plan's scale"), max_length=10, blank=True)
     official_label = models.CharField(_("official rating"), max_length=10, blank=True)
     disagrees = models.BooleanField(_("computed and official outlooks disagree"), default=False)
+    shared_with_public = models.BooleanField(_("citizens read this staff row too"), default=False)
 
     class Meta:
         verbose_name = _("KPI progress")
@@ -58,6 +64,10 @@ class KpiYearProgress(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(actual__isnull=False) | Q(mark=Mark.NONE), name="%(app_label)s_%(class)s_mark_needs_actual"
+            ),
+            models.CheckConstraint(
+                condition=Q(view=ProgressView.STAFF) | Q(shared_with_public=False),
+                name="%(app_label)s_%(class)s_only_staff_rows_shared",
             ),
             *length_checks(outlook_on_plan_scale=10, official_label=10),
             *value_bounds("target", "actual"),  # the rate is a ratio of them, not a value

@@ -143,24 +143,36 @@ def target_revision_rows(plan_ids, *, kpi_ids=None) -> QuerySet:
     )
 
 
+def stored_rows(*, public: bool = False) -> QuerySet[KpiYearProgress]:
+    """The stored KPI-years of one view: the staff's, or with ``public`` what citizens may see.
+
+    Citizens have rows of their own from a KPI's first unpublished actual on (the rules judge
+    them without it); before that year the rules judge the same, published, actuals for both
+    views, and no citizens' row is stored: the staff row, marked ``shared_with_public``, is
+    theirs (``plans.services.progress``). One row a KPI-year either way, found by the (plan, view,
+    year) or the (KPI, view, year) index."""
+    if not public:
+        return KpiYearProgress.objects.filter(view=ProgressView.STAFF)
+    return KpiYearProgress.objects.filter(
+        Q(view=ProgressView.PUBLIC) | Q(view=ProgressView.STAFF, shared_with_public=True)
+    )
+
+
 def stored_progress(plan_id: int, *, year: int, public: bool = False) -> QuerySet[KpiYearProgress]:
     """The stored standing of a plan's KPIs in ``year``: what citizens may see with ``public``."""
-    view = ProgressView.PUBLIC if public else ProgressView.STAFF
-    return KpiYearProgress.objects.filter(plan_id=plan_id, view=view, year=year)
+    return stored_rows(public=public).filter(plan_id=plan_id, year=year)
 
 
 def plan_stored_rows(plan_id: int, *, public: bool = False) -> QuerySet[KpiYearProgress]:
     """Every stored year of every KPI of a plan (one query): what a table of all years reads."""
-    view = ProgressView.PUBLIC if public else ProgressView.STAFF
-    return KpiYearProgress.objects.filter(plan_id=plan_id, view=view).order_by("kpi_id", "year")
+    return stored_rows(public=public).filter(plan_id=plan_id).order_by("kpi_id", "year")
 
 
 def stored_marks(plan_id: int, *, years, public: bool = False) -> dict[int, dict[int, str]]:
     """The stored mark of each KPI of a plan in each of ``years``, by KPI id and year (one query)."""
-    view = ProgressView.PUBLIC if public else ProgressView.STAFF
     marks: dict[int, dict[int, str]] = {}
-    rows = KpiYearProgress.objects.filter(plan_id=plan_id, view=view, year__in=list(years)).values_list(
-        "kpi_id", "year", "mark"
+    rows = (
+        stored_rows(public=public).filter(plan_id=plan_id, year__in=list(years)).values_list("kpi_id", "year", "mark")
     )
     for kpi_id, year, mark in rows:
         marks.setdefault(kpi_id, {})[year] = mark
@@ -168,7 +180,8 @@ def stored_marks(plan_id: int, *, years, public: bool = False) -> dict[int, dict
 
 
 def kpis_stored_rows(kpi_ids) -> QuerySet[KpiYearProgress]:
-    """Every stored year of these KPIs, both views (one query): a lineage across plans."""
+    """Every stored row of these KPIs, both views (one query): a lineage across plans. The
+    citizens' view of a KPI is its citizens' rows over its staff rows, year by year (``stored_rows``)."""
     return KpiYearProgress.objects.filter(kpi_id__in=list(kpi_ids)).order_by("kpi_id", "view", "year")
 
 
@@ -178,24 +191,19 @@ def kpi_years_with_data(
     """A KPI's stored years that say something (one query): an actual (a value, or a written
     record such as 集計中), a stated target, or a target between the baseline and the final target
     year. The public and the staff KPI pages list these years, so both list the same ones."""
-    view = ProgressView.PUBLIC if public else ProgressView.STAFF
     written = visible_actuals(plan_id, public=public).filter(kpi_id=kpi_id).values("year")
     has_data = Q(actual__isnull=False) | Q(target_stated=True) | Q(year__in=written)
     if target_year is not None:
         has_data |= Q(target__isnull=False, year__lte=target_year)
-    return KpiYearProgress.objects.filter(kpi_id=kpi_id, view=view).filter(has_data).order_by("year")
+    return stored_rows(public=public).filter(kpi_id=kpi_id).filter(has_data).order_by("year")
 
 
 def latest_stored_actuals(plan_id: int, *, year: int, public: bool = False) -> dict[int, KpiYearProgress]:
     """Each KPI's latest stored year with an actual, up to ``year`` (one query, whatever the
     number of KPIs): the latest actual a card shows beside the stored mark and outlook."""
     rows = (
-        KpiYearProgress.objects.filter(
-            plan_id=plan_id,
-            view=ProgressView.PUBLIC if public else ProgressView.STAFF,
-            year__lte=year,
-            actual__isnull=False,
-        )
+        stored_rows(public=public)
+        .filter(plan_id=plan_id, year__lte=year, actual__isnull=False)
         .only("kpi_id", "year", "actual", "mark", "rate")
         .order_by("kpi_id", "year")
     )

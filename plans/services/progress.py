@@ -2,7 +2,9 @@
 
 Writes: ``recompute_plan`` and ``recompute_kpis`` evaluate KPIs with ``plans.rules.progress`` and
 store each KPI-year's standing (``KpiYearProgress``) and the tallies (``ProgressTally``), for staff
-(every actual) and for citizens (published years only). The services that change an actual, a
+(every actual) and for citizens (published years only). A citizens' row is stored only from the
+KPI's first unpublished actual on: before it the rules judge the same actuals for both, and citizens
+read the staff row (``selectors.stored_rows``). The services that change an actual, a
 target, a KPI, a plan's scale or a publication call them in the same transaction;
 ``recompute_plans`` rebuilds many plans at once (``recompute_progress``, ``generate_demo_data``).
 
@@ -27,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 from operator import itemgetter
 
 from django.db import connection, connections, transaction
@@ -52,8 +55,8 @@ from plans.rules.tallies import tally, tally_of_counts
 from plans.selectors.progress import kpi_values, kpi_values_of_plans, plan_scale
 from plans.services import versions
 
-VIEWS = ((ProgressView.STAFF, False), (ProgressView.PUBLIC, True))
 PLACES = Decimal("0.000001")  # the decimal places the columns keep (an interpolated target is cut there)
+_ZERO = Decimal("0.000000")  # a rate of 0 as stored (not −0: a division of 0 by a falling target)
 PLANS_PER_BATCH = 10  # plans loaded, evaluated and written together by recompute_plans
 COPY_THRESHOLD = 1000  # rows from which PostgreSQL's COPY beats a multi-row INSERT
 DELETE_CHUNK = 900  # ids a DELETE names (SQLite takes 999 parameters)
@@ -73,6 +76,7 @@ ROW_COLUMNS = (
     "outlook_on_plan_scale",
     "official_label",
     "disagrees",
+    "shared_with_public",
 )
 TALLY_COLUMNS = ("plan_id", "scope", "scope_id", "view", "year", "kpi_count", "marks", "outlooks")
 
@@ -92,40 +96,57 @@ def _evaluated(plan: Plan, public: bool, kpi_ids: Iterable[int] | None, scale, y
     return evaluated
 
 
-def _row(plan_id: int, view: str, item: KpiProgress) -> KpiYearProgress:
-    return KpiYearProgress(**dict(zip(ROW_COLUMNS, _row_values(plan_id, view, item), strict=True)))
+def _row(plan_id: int, view: str, item: KpiProgress, shared: bool) -> KpiYearProgress:
+    return KpiYearProgress(**dict(zip(ROW_COLUMNS, _row_values(plan_id, view, item, shared), strict=True)))
 
 
-def _row_values(plan_id: int, view: str, item: KpiProgress) -> tuple:
-    """A stored row as a tuple in ``ROW_COLUMNS`` order."""
+def _row_values(plan_id: int, view: str, item: KpiProgress, shared: bool) -> tuple:
+    """A stored row as a tuple in ``ROW_COLUMNS`` order (a rate of −0, 0 over a falling target,
+    as the 0 the column keeps); ``shared``: a staff row citizens read too."""
+    target, rate = item.year_target.value, item.rate
     return (
         item.kpi.id,
         plan_id,
         view,
         item.year,
-        None if item.year_target.value is None else item.year_target.value.quantize(PLACES),
+        None if target is None else target.quantize(PLACES),
         item.year_target.stated,
         item.actual,
-        None if item.rate is None else item.rate.quantize(PLACES),
+        None if rate is None else rate.quantize(PLACES) or _ZERO,
         item.mark,
         item.outlook,
         item.outlook_on_plan_scale,
         item.official_label,
         item.disagrees,
+        shared,
     )
 
 
 def computed_rows(plan: Plan, *, kpi_ids: set[int] | None = None, scale=None) -> list[KpiYearProgress]:
-    """What the rules say of the plan's KPIs (or ``kpi_ids``) in every stored year, both views,
-    as unsaved rows: what ``recompute_plan`` stores, and what a test compares the stored rows to.
+    """What the rules say of the plan's KPIs (or ``kpi_ids``) in every stored year, as unsaved
+    rows: what ``recompute_plan`` stores, and what a test compares the stored rows to.
 
     Every KPI of a plan is stored for the same years (``selectors.progress_years``), so that
-    each year's tally counts all of the plan's KPIs."""
+    each year's tally counts all of the plan's KPIs: the staff view in each, the citizens' view
+    from the KPI's first unpublished actual on (an actual the staff's KPI has and the citizens'
+    has not)."""
     scale = plan_scale(plan.pk) if scale is None else scale
     years = selectors.progress_years(plan)
-    return [
-        _row(plan.pk, view, item) for view, public in VIEWS for item in _evaluated(plan, public, kpi_ids, scale, years)
-    ]
+    staff = _evaluated(plan, False, kpi_ids, scale, years)
+    public = _evaluated(plan, True, kpi_ids, scale, years)
+    actual_years = {item.kpi.id: set(item.kpi.actuals) for item in staff}
+    hidden_from = {  # each KPI's first actual citizens may not see
+        item.kpi.id: min(actual_years[item.kpi.id] - set(item.kpi.actuals), default=None) for item in public
+    }
+    rows = []
+    for item in staff:
+        first_hidden = hidden_from[item.kpi.id]
+        rows.append(_row(plan.pk, ProgressView.STAFF, item, first_hidden is None or item.year < first_hidden))
+    for item in public:
+        first_hidden = hidden_from[item.kpi.id]
+        if first_hidden is not None and item.year >= first_hidden:
+            rows.append(_row(plan.pk, ProgressView.PUBLIC, item, False))
+    return rows
 
 
 # --- writes ------------------------------------------------------------------------------------
@@ -243,43 +264,32 @@ def _store(stored: QuerySet[KpiYearProgress], rows: list[tuple]) -> None:
     _insert(KpiYearProgress, ROW_COLUMNS, new)
 
 
-def _stored_lines(stored: QuerySet[KpiYearProgress]) -> dict[str, int]:
+def _stored_lines(stored: QuerySet[KpiYearProgress]) -> dict[str, str]:
     """The stored rows as PostgreSQL's ``COPY … TO STDOUT`` prints them: their ``ROW_COLUMNS``
     line (tab-separated, numbers with the columns' six places, ``t``/``f``, ``\\N``) to the
-    row's id."""
-    sql, params = stored.order_by().values_list("pk", *ROW_COLUMNS).query.sql_with_params()
+    row's id (as text: it only goes back into a ``DELETE``)."""
+    sql, params = stored.order_by().values_list(*ROW_COLUMNS, "pk").query.sql_with_params()
     text = io.StringIO()
     with connection.cursor() as cursor:
         query = cursor.cursor.mogrify(sql, params).decode()
         cursor.cursor.copy_expert(f"COPY ({query}) TO STDOUT", text)
-    lines = {}
-    for line in text.getvalue().split("\n")[:-1]:  # COPY escapes a newline in a value
-        pk, row = line.split("\t", 1)
-        lines[row] = int(pk)
-    return lines
-
-
-def _number(value: Decimal | None) -> str:
-    """A number as its numeric(…, 6) column prints it: targets and rates are quantized to six
-    places and actuals read from such a column, so ``str`` prints them so; PostgreSQL has no −0
-    (a rate of 0 over a falling target). A value printed otherwise only makes its row written
-    again: equal text is an equal number."""
-    if value is None:
-        return _NULL
-    text = str(value)
-    return _ZERO if text == _NEGATIVE_ZERO else text
-
-
-_ZERO, _NEGATIVE_ZERO = "0.000000", "-0.000000"
+    # COPY escapes a newline or a tab in a value: the last tab of a line comes before the id
+    return dict(line.rsplit("\t", 1) for line in text.getvalue().split("\n")[:-1])
 
 
 def _comparable_line(row: tuple) -> str:
-    """A computed ``ROW_COLUMNS`` row as ``_stored_lines`` prints its stored twin."""
-    kpi_id, plan_id, view, year, target, stated, actual, rate, mark, outlook, on_scale, official, disagrees = row
+    """A computed ``ROW_COLUMNS`` row as ``_stored_lines`` prints its stored twin, and as
+    ``COPY`` reads it (``_progress_line``): numbers as ``str`` prints them (targets and rates are
+    quantized to the columns' six places, actuals were read from such a column, and ``_row_values``
+    keeps no −0, which PostgreSQL does not have), labels escaped once each. A value printed
+    otherwise would only make its row written again: equal text is an equal number."""
+    kpi_id, plan_id, view, year, target, stated, actual, rate, mark, outlook, on_scale, official, disagrees, shared = (
+        row
+    )
     return (
-        f"{kpi_id}\t{plan_id}\t{view}\t{year}\t{_number(target)}\t{'t' if stated else 'f'}\t"
-        f"{_number(actual)}\t{_number(rate)}\t{mark}\t{outlook}\t"
-        f"{_label(on_scale)}\t{_label(official)}\t{'t' if disagrees else 'f'}"
+        f"{kpi_id}\t{plan_id}\t{view}\t{year}\t{_NULL if target is None else target}\t{'t' if stated else 'f'}\t"
+        f"{_NULL if actual is None else actual}\t{_NULL if rate is None else rate}\t{mark}\t{outlook}\t"
+        f"{_escaped[on_scale]}\t{_escaped[official]}\t{'t' if disagrees else 'f'}\t{'t' if shared else 'f'}"
     )
 
 
@@ -378,65 +388,97 @@ def _build(plans: list[_PlanInputs]) -> tuple[list[tuple], list[tuple]]:
     rows: list[tuple] = []
     tallies: list[tuple] = []
     for plan in plans:
-        plan_rows = _plan_rows(plan)
+        plan_rows, shared = _plan_rows(plan)
         rows += plan_rows
-        tallies += _tallies(plan, plan_rows)
+        tallies += _tallies(plan, plan_rows, shared)
     return rows, tallies
 
 
-def _plan_rows(plan: _PlanInputs) -> list[tuple]:
-    """Both views of every loaded KPI of the plan in each of its years (``evaluate_kpi_views``:
-    a citizens' year before the first actual they may not see is the staff's own item, whose row
-    is the staff row under the public view)."""
+def _plan_rows(plan: _PlanInputs) -> tuple[list[tuple], list[tuple]]:
+    """The rows to store of every loaded KPI of the plan in each of its years, and the staff rows
+    citizens share (``evaluate_kpi_views``: a citizens' year before the first actual they may not
+    see is the staff's own item; no row of its own is stored for it)."""
     staff, public = ProgressView.STAFF.value, ProgressView.PUBLIC.value  # plain str: rows are compared
     plan_id, scale, years, published = plan.plan_id, plan.scale, plan.years, plan.published
     rows: list[tuple] = []
+    shared: list[tuple] = []
     for kpi in plan.kpis:
         staff_items, public_items = evaluate_kpi_views(kpi.values, years, scale, published=published)
-        staff_rows = [_row_values(plan_id, staff, item) for item in staff_items]
-        rows += staff_rows
-        rows += [
-            (*staff_row[:2], public, *staff_row[3:])
-            if public_item is staff_item
-            else _row_values(plan_id, public, public_item)
-            for staff_item, staff_row, public_item in zip(staff_items, staff_rows, public_items, strict=True)
-        ]
-    return rows
+        if public_items is staff_items:  # nothing unpublished: every staff row is the citizens' too
+            staff_rows = [_row_values(plan_id, staff, item, True) for item in staff_items]
+            rows += staff_rows
+            shared += staff_rows
+            continue
+        for staff_item, public_item in zip(staff_items, public_items, strict=True):
+            if public_item is staff_item:
+                row = _row_values(plan_id, staff, staff_item, True)
+                rows.append(row)
+                shared.append(row)
+            else:
+                rows.append(_row_values(plan_id, staff, staff_item, False))
+                rows.append(_row_values(plan_id, public, public_item, False))
+    return rows, shared
 
 
-def _tallies(plan: _PlanInputs, rows: list[tuple]) -> list[tuple]:
+def _tallies(plan: _PlanInputs, rows: list[tuple], shared: list[tuple]) -> list[tuple]:
     """The tallies of the plan, its goals, directions and packages, per year and view, counted
-    from ``rows`` (every KPI of the plan): what ``retally`` counts from the stored rows.
+    from ``rows`` (every KPI of the plan) and the staff rows citizens ``shared``: what
+    ``retally`` counts from the stored rows.
 
     The rows are counted once, by their KPI's own scope (a direction, goal or package, or none),
-    view, year, mark and outlook (a ``Counter`` over ``itemgetter``: no Python call per row); each
-    scope's tally and the plan's (all of its KPIs) come from those few counts."""
+    view, year, mark and outlook, as flat keys (a ``Counter`` over ``zip`` and ``itemgetter``: no
+    Python call per row); each scope's tally and the plan's (all of its KPIs) come from those
+    counts, one dictionary entry a distinct key."""
     scope_of: dict[int, tuple[str, int] | None] = {}
-    for kpi in plan.kpis:
+    for kpi in plan.kpis:  # scopes as plain str: an enum member hashes through a Python call
         scope = None
         if kpi.direction_code:
-            scope = (TallyScope.DIRECTION, plan.direction_ids[kpi.direction_code])
+            scope = (TallyScope.DIRECTION.value, plan.direction_ids[kpi.direction_code])
         elif kpi.goal_number is not None:
-            scope = (TallyScope.GOAL, plan.goal_ids[kpi.goal_number])
+            scope = (TallyScope.GOAL.value, plan.goal_ids[kpi.goal_number])
         elif kpi.package_id is not None:
-            scope = (TallyScope.PACKAGE, kpi.package_id)
+            scope = (TallyScope.PACKAGE.value, kpi.package_id)
         scope_of[kpi.values.id] = scope
-    scopes = map(scope_of.__getitem__, map(_KPI_ID, rows))
-    counts = Counter(zip(scopes, map(_VIEW_YEAR_MARK_OUTLOOK, rows), strict=True))
-    groups: defaultdict[tuple[tuple[str, int], str, int], Counter] = defaultdict(Counter)
-    for (scope, (view, year, mark, outlook)), number in counts.items():
-        groups[(TallyScope.PLAN, 0), view, year][mark, outlook] += number
+    kpi_scope = scope_of.__getitem__
+    public = ProgressView.PUBLIC.value
+    counts = Counter(zip(map(kpi_scope, map(_KPI_ID, rows)), *(map(column, rows) for column in _STANDING), strict=True))
+    counts.update(
+        zip(
+            map(kpi_scope, map(_KPI_ID, shared)),
+            repeat(public, len(shared)),
+            *(map(column, shared) for column in _STANDING[1:]),
+            strict=True,
+        )
+    )
+    groups: defaultdict[tuple, dict[tuple[str, str], int]] = defaultdict(dict)
+    plan_counts: Counter = Counter()
+    for (scope, view, year, mark, outlook), number in counts.items():
+        plan_counts[view, year, mark, outlook] += number
         if scope is not None:
-            groups[scope, view, year][mark, outlook] += number
+            groups[scope, view, year][mark, outlook] = number  # each (scope, view, year, mark, outlook) once
+    for (view, year, mark, outlook), number in plan_counts.items():
+        groups[_PLAN_SCOPE, view, year][mark, outlook] = number
     tallies = []
     for ((scope, scope_id), view, year), pairs in groups.items():
-        counted = tally_of_counts(pairs)
-        tallies.append((plan.plan_id, scope, scope_id, view, year, counted.kpi_count, counted.marks, counted.outlooks))
+        counted_tally = tally_of_counts(pairs)
+        tallies.append(
+            (
+                plan.plan_id,
+                scope,
+                scope_id,
+                view,
+                year,
+                counted_tally.kpi_count,
+                counted_tally.marks,
+                counted_tally.outlooks,
+            )
+        )
     return tallies
 
 
+_PLAN_SCOPE = (TallyScope.PLAN.value, 0)
 _KPI_ID = itemgetter(ROW_COLUMNS.index("kpi_id"))
-_VIEW_YEAR_MARK_OUTLOOK = itemgetter(*(ROW_COLUMNS.index(column) for column in ("view", "year", "mark", "outlook")))
+_STANDING = tuple(itemgetter(ROW_COLUMNS.index(column)) for column in ("view", "year", "mark", "outlook"))
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -465,7 +507,18 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[tuple], *, line
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NULL = "\\N"
-_texts: dict[str, str] = {}  # a label as COPY reads it, by label (labels repeat on every row)
+
+
+class _Escaped(dict):
+    """A label as COPY reads it, by label: escaped once (labels repeat on every row), then a
+    plain lookup."""
+
+    def __missing__(self, text: str) -> str:
+        escaped = self[text] = text.translate(_COPY_ESCAPES)
+        return escaped
+
+
+_escaped = _Escaped()
 
 
 def _copy_line(row: tuple) -> str:
@@ -484,22 +537,10 @@ def _copy_text(value) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
-def _label(text: str) -> str:
-    escaped = _texts.get(text)
-    if escaped is None:
-        escaped = _texts[text] = text.translate(_COPY_ESCAPES)
-    return escaped
-
-
 def _progress_line(row: tuple) -> str:
-    """A ``ROW_COLUMNS`` row as COPY reads it: one format, no call per value (ten million of
-    them for the nation)."""
-    kpi_id, plan_id, view, year, target, stated, actual, rate, mark, outlook, on_scale, official, disagrees = row
-    return (
-        f"{kpi_id}\t{plan_id}\t{view}\t{year}\t{_NULL if target is None else target}\t{'t' if stated else 'f'}\t"
-        f"{_NULL if actual is None else actual}\t{_NULL if rate is None else rate}\t{mark}\t{outlook}\t"
-        f"{_label(on_scale)}\t{_label(official)}\t{'t' if disagrees else 'f'}\n"
-    )
+    """A ``ROW_COLUMNS`` row as COPY reads it: ``_comparable_line``, one format with no call per
+    value (ten million of them for the nation)."""
+    return _comparable_line(row) + "\n"
 
 
 def _tally_line(row: tuple) -> str:
@@ -515,7 +556,8 @@ def _json_counts(counts: dict[str, int]) -> str:
 
 
 def retally(plan_id: int) -> None:
-    """The tallies of a plan, its goals and its directions, per year and view, from stored rows."""
+    """The tallies of a plan, its goals and its directions, per year and view, from stored rows
+    (the citizens' view: their own rows and the staff rows they share, as ``selectors.stored_rows``)."""
     goals = list(selectors.goals_with_directions(plan_id))
     goal_ids = {goal.number: goal.pk for goal in goals}
     direction_ids = {direction.code: direction.pk for goal in goals for direction in goal.directions.all()}
@@ -526,10 +568,15 @@ def retally(plan_id: int) -> None:
         ).values_list("pk", "goal__number", "policy_direction__goal__number", "policy_direction__code", "package_id")
         for goal_number in [goal_number if direction_code is None else direction_goal_number]
     }
-    groups: dict[tuple[str, int, str, int], list[tuple[str, str]]] = {}
-    for kpi_id, view, year, mark, outlook in KpiYearProgress.objects.filter(plan_id=plan_id).values_list(
-        "kpi_id", "view", "year", "mark", "outlook"
+    counted: list[tuple[str, int, int, str, str]] = []
+    for kpi_id, view, year, mark, outlook, shared in KpiYearProgress.objects.filter(plan_id=plan_id).values_list(
+        "kpi_id", "view", "year", "mark", "outlook", "shared_with_public"
     ):
+        counted.append((view, kpi_id, year, mark, outlook))
+        if shared:  # a staff row citizens read too
+            counted.append((ProgressView.PUBLIC, kpi_id, year, mark, outlook))
+    groups: dict[tuple[str, int, str, int], list[tuple[str, str]]] = {}
+    for view, kpi_id, year, mark, outlook in counted:
         goal_number, direction_code, package_id = attachment.get(kpi_id, (None, None, None))
         scopes = [(TallyScope.PLAN, 0)]
         if direction_code:

@@ -61,12 +61,11 @@ def _load_values(kpi_ids: Iterable[int], *, public_plan_ids: set[int]) -> dict[i
     result = {}
     for kpi in kpis:
         values = kpi_values(kpi)
-        view = ProgressView.STAFF
+        views = [ProgressView.STAFF]
         if kpi.plan_id in public_plan_ids:
-            years = published.get(kpi.plan_id, set())
-            values = _only_years(values, years)
-            view = ProgressView.PUBLIC
-        stored = {row.year: progress_from_row(values, row) for row in rows.get((kpi.pk, view), [])}
+            values = _only_years(values, published.get(kpi.plan_id, set()))
+            views.append(ProgressView.PUBLIC)  # citizens' own rows over the staff's (selectors.stored_rows)
+        stored = {row.year: progress_from_row(values, row) for view in views for row in rows.get((kpi.pk, view), [])}
         result[kpi.pk] = (values, kpi, stored)
     return result
 

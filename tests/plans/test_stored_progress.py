@@ -6,11 +6,11 @@ withdrawal, a plan import) and checks after each that the stored rows equal the 
 and the stored tallies the tally of the stored rows."""
 
 import contextlib
-from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,11 +25,13 @@ from plans.models import (
     ReportedActual,
 )
 from plans.rules.tallies import tally
+from plans.selectors.base import stored_rows
 from plans.selectors.progress import plan_progress
 from plans.services import publication, review
 from plans.services.actuals import Submission, apply, preview
 from plans.services.progress import computed_rows, recompute_plan
 from tests.logins import DEPARTMENT_STAFF, PLANNER, make_staff
+from tests.staff.test_scale_queries import price_out_whole_reads, whole_reads
 from workbooks.plan_export import plan_rows
 from workbooks.plan_import import import_plan_rows
 from workbooks.plan_workbook import ImportRefused
@@ -48,6 +50,7 @@ FIELDS = (
     "outlook_on_plan_scale",
     "official_label",
     "disagrees",
+    "shared_with_public",
 )
 
 
@@ -60,18 +63,19 @@ def expected(plan: Plan) -> list[tuple]:
 
 
 def assert_current(plan: Plan) -> None:
-    """The stored rows are the rules' output, and each stored tally is the tally of its rows."""
+    """The stored rows are the rules' output, and each stored tally is the tally of its view's rows
+    (the citizens' view: their own rows over the staff rows they share, ``stored_rows``)."""
     assert stored(plan) == expected(plan)
-    kpis = {kpi.pk: kpi for kpi in Kpi.objects.filter(plan=plan).select_related("policy_direction")}
-    rows = KpiYearProgress.objects.filter(plan=plan).values_list("kpi_id", "view", "year", "mark", "outlook")
-    plan_totals = Counter((view, year) for _kpi, view, year, _mark, _outlook in rows)
+    kpis = Kpi.objects.filter(plan=plan).count()
+    views = {
+        view: list(
+            stored_rows(public=view == ProgressView.PUBLIC).filter(plan=plan).values_list("year", "mark", "outlook")
+        )
+        for view in ProgressView.values
+    }
     for stored_tally in ProgressTally.objects.filter(plan=plan, scope="plan"):
-        pairs = [
-            (mark, outlook)
-            for kpi, view, year, mark, outlook in rows
-            if (view, year) == (stored_tally.view, stored_tally.year)
-        ]
-        assert stored_tally.kpi_count == plan_totals[(stored_tally.view, stored_tally.year)] == len(kpis)
+        pairs = [(mark, outlook) for year, mark, outlook in views[stored_tally.view] if year == stored_tally.year]
+        assert stored_tally.kpi_count == len(pairs) == kpis
         assert stored_tally.marks == tally(pairs).marks
         assert stored_tally.outlooks == tally(pairs).outlooks
 
@@ -97,7 +101,7 @@ def test_screens_read_the_stored_rows(seed):
     """plan_progress takes each KPI's standing from the stored rows: a stored mark changed behind the
     services' back is what the screen shows (which is why only the services write them)."""
     plan = Plan.objects.get(slug="kurume-strategy-1")
-    row = KpiYearProgress.objects.filter(plan=plan, view=ProgressView.PUBLIC, year=2017).exclude(mark="-")[0]
+    row = stored_rows(public=True).filter(plan=plan, year=2017).exclude(mark="-")[0]
     KpiYearProgress.objects.filter(pk=row.pk).update(mark="×", outlook="E")
     shown = next(item for item in plan_progress(plan.pk, 2017, public=True).kpis if item.kpi.id == row.kpi_id)
     assert (shown.mark, shown.outlook) == ("×", "E")
@@ -115,11 +119,11 @@ def test_an_entered_actual_moves_the_staff_progress_at_once_and_the_public_one_o
     review.submit(user, [reported.pk])
     review.approve(planner, [reported.pk])
     staff_row = KpiYearProgress.objects.get(kpi=kpi, view=ProgressView.STAFF, year=2024)
-    public_row = KpiYearProgress.objects.get(kpi=kpi, view=ProgressView.PUBLIC, year=2024)
+    public_row = stored_rows(public=True).get(kpi=kpi, year=2024)
     assert staff_row.actual == 1 and staff_row.mark != "-"
     assert public_row.actual is None and public_row.mark == "-"
     publication.publish_year(kpi.plan, 2024, user=planner)
-    assert KpiYearProgress.objects.get(kpi=kpi, view=ProgressView.PUBLIC, year=2024).actual == 1
+    assert stored_rows(public=True).get(kpi=kpi, year=2024).actual == 1
     assert_current(kpi.plan)
 
 
@@ -215,3 +219,24 @@ def test_each_package_has_its_stored_tally(seed):
         )
         == Kpi.objects.filter(plan=plan, level="package").count()
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN (FORMAT JSON) of PostgreSQL")
+def test_the_citizens_view_of_a_plan_or_a_kpi_reads_only_its_rows(seed):
+    """The citizens' view (their own rows and the staff rows they share) is one indexed read of
+    the plan's or the KPI's rows, not a scan of every citizens' row of the nation."""
+    plan = Plan.objects.get(slug="ogori-strategy-2")
+    kpi = Kpi.objects.filter(plan=plan).order_by("pk")[0]
+    reads = [
+        stored_rows(public=True).filter(plan_id=plan.pk).order_by("kpi_id", "year"),
+        stored_rows(public=True).filter(plan_id=plan.pk, year=2020),
+        stored_rows(public=True).filter(kpi_id=kpi.pk).order_by("year"),
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        price_out_whole_reads(cursor)
+        for read in reads:
+            assert read.exists()
+            sql, params = read.query.sql_with_params()
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            ((explained,),) = cursor.fetchone()
+            assert whole_reads(explained["Plan"]) == [], sql

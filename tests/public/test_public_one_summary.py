@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from plans.choices import TallyScope
-from plans.models import Goal, Kpi, KpiYearProgress, Plan, ProgressTally, ProgressView, PublishedYear
+from plans.models import Goal, Kpi, Plan, ProgressTally, ProgressView, PublishedYear
 from plans.rules.tallies import Tally
+from plans.selectors.base import stored_rows
 from public.summary import combined_tally, tally_of_cards
 
 pytestmark = pytest.mark.django_db
@@ -40,11 +41,7 @@ def counts(tally: Tally) -> tuple:
 
 def published_years_with_data(plan: Plan) -> list[int]:
     published = set(PublishedYear.objects.filter(plan=plan).values_list("year", flat=True))
-    measured = set(
-        KpiYearProgress.objects.filter(plan=plan, view=ProgressView.PUBLIC, actual__isnull=False).values_list(
-            "year", flat=True
-        )
-    )
+    measured = set(stored_rows(public=True).filter(plan=plan, actual__isnull=False).values_list("year", flat=True))
     return sorted(published & measured)
 
 
@@ -90,7 +87,7 @@ def test_a_card_shows_the_latest_actual_and_the_outlook_of_the_same_stored_rows(
     """うきは's 新規就農者数: 207人 in R3 with no baseline year; the rules give no outlook, and the
     page says it cannot be judged rather than 「実績値なし」 beside the actual."""
     kpi = Kpi.objects.get(plan__slug="ukiha-renaissance-2", name__contains="新規就農者数")
-    row = KpiYearProgress.objects.get(kpi=kpi, view=ProgressView.PUBLIC, year=2021)
+    row = stored_rows(public=True).get(kpi=kpi, year=2021)
     response = client.get(
         f"/plans/ukiha-renaissance-2/goals/{kpi.goal.number if kpi.goal_id else kpi.policy_direction.goal.number}/"
     )
@@ -112,10 +109,7 @@ def test_every_card_with_an_actual_has_the_outlook_stored_with_its_year(client, 
         for goal in Goal.objects.filter(plan=plan):
             cards = client.get(f"/plans/{plan.slug}/goals/{goal.number}/").context["cards"]
             stored = (
-                {
-                    row.kpi_id: row.outlook
-                    for row in KpiYearProgress.objects.filter(plan=plan, view=ProgressView.PUBLIC, year=cards[0].year)
-                }
+                {row.kpi_id: row.outlook for row in stored_rows(public=True).filter(plan=plan, year=cards[0].year)}
                 if cards
                 else {}
             )
@@ -137,7 +131,7 @@ def test_the_public_and_the_staff_kpi_pages_list_the_same_years(client, seed, sl
             for entry in client.get(f"/staff/dashboard/plans/{slug}/kpis/{kpi.pk}/").context["detail"].series
         ]
         assert public == staff, kpi.code
-        stored = KpiYearProgress.objects.filter(kpi=kpi, view=ProgressView.PUBLIC)
+        stored = stored_rows(public=True).filter(kpi=kpi)
         assert set(public) <= set(stored.values_list("year", flat=True))
         compared += 1
     assert compared
@@ -145,7 +139,7 @@ def test_the_public_and_the_staff_kpi_pages_list_the_same_years(client, seed, sl
 
 def test_search_shows_each_kpis_stored_mark_and_latest_value_and_finds_goals(client, seed):
     kpi = Kpi.objects.get(plan__slug="kurume-strategy-1", name="子育てしやすいと思う市民の割合")
-    row = KpiYearProgress.objects.get(kpi=kpi, view=ProgressView.PUBLIC, year=2017)
+    row = stored_rows(public=True).get(kpi=kpi, year=2017)
     response = client.get("/search/", {"q": "子育て"})
     hit = next(hit for hit in response.context["hits"] if hit.entry.kpi_id == kpi.pk)
     assert (hit.standing.year, hit.standing.mark, hit.standing.outlook) == (2017, row.mark, row.outlook)

@@ -62,7 +62,9 @@ def stored_tallies(plan: Plan, year: int, view: str = ProgressView.STAFF) -> dic
 
 
 def stored_rows(plan: Plan, view: str) -> dict[tuple[int, int], KpiYearProgress]:
-    return {(row.kpi_id, row.year): row for row in KpiYearProgress.objects.filter(plan=plan, view=view)}
+    """The view's stored rows (the citizens': their own over the staff rows they share)."""
+    rows = selectors.stored_rows(public=view == ProgressView.PUBLIC).filter(plan=plan)
+    return {(row.kpi_id, row.year): row for row in rows}
 
 
 def assert_overview_is_stored(plan: Plan, overview) -> None:
