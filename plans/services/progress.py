@@ -179,10 +179,10 @@ def recompute_plans(
             rows, tallies = _build(_load(batch))
             if replace:
                 _store(KpiYearProgress.objects.filter(plan_id__in=batch), rows)
-                ProgressTally.objects.filter(plan_id__in=batch).delete()
+                _store_tallies(ProgressTally.objects.filter(plan_id__in=batch), tallies)
             else:
                 _insert(KpiYearProgress, ROW_COLUMNS, rows)
-            _insert(ProgressTally, TALLY_COLUMNS, tallies)
+                _insert(ProgressTally, TALLY_COLUMNS, tallies)
             versions.bump_plans(batch)
         yield len(rows)
 
@@ -236,8 +236,7 @@ def _recompute(plan_id: int, *, kpi_ids: set[int] | None) -> int:
         rows, tallies = _build(loaded)
         _store(stored, rows)
         if kpi_ids is None:
-            ProgressTally.objects.filter(plan_id=plan_id).delete()
-            _insert(ProgressTally, TALLY_COLUMNS, tallies)
+            _store_tallies(ProgressTally.objects.filter(plan_id=plan_id), tallies)
         else:
             retally(plan_id)  # the plan's other KPIs kept their rows: count from what is stored
         versions.bump_plans([plan_id])  # every write that moves public data recomputes: caches follow
@@ -262,6 +261,27 @@ def _store(stored: QuerySet[KpiYearProgress], rows: list[tuple]) -> None:
     for start in range(0, len(gone), DELETE_CHUNK):
         KpiYearProgress.objects.filter(pk__in=gone[start : start + DELETE_CHUNK]).delete()
     _insert(KpiYearProgress, ROW_COLUMNS, new)
+
+
+def _store_tallies(stored: QuerySet[ProgressTally], tallies: list[tuple]) -> None:
+    """Make ``stored`` hold exactly ``tallies`` (``TALLY_COLUMNS``), as ``_store`` does the rows:
+    a stored tally equal to its computed twin (same plan, scope, view and year; same counts)
+    stays, the others are deleted and the new ones inserted. Compared as values: PostgreSQL
+    prints a JSON object in an order of its own."""
+    key_width = TALLY_COLUMNS.index("kpi_count")
+    kept = {row[1 : key_width + 1]: (row[0], row[key_width + 1 :]) for row in stored.values_list("pk", *TALLY_COLUMNS)}
+    new = []
+    for row in tallies:
+        key = row[:key_width]
+        twin = kept.get(key)
+        if twin is not None and twin[1] == row[key_width:]:
+            del kept[key]
+        else:
+            new.append(row)
+    gone = [pk for pk, _counts in kept.values()]
+    for start in range(0, len(gone), DELETE_CHUNK):
+        ProgressTally.objects.filter(pk__in=gone[start : start + DELETE_CHUNK]).delete()
+    _insert(ProgressTally, TALLY_COLUMNS, new)
 
 
 def _stored_lines(stored: QuerySet[KpiYearProgress]) -> dict[str, str]:

@@ -160,18 +160,28 @@ def test_two_worker_processes_rebuild_disjoint_plans(django_db_setup, django_db_
 
 @pytest.mark.django_db
 def test_only_the_rows_that_change_are_written(seed):
-    """A recompute that finds the data as it was keeps every stored row; a changed actual replaces
-    only the rows it moves."""
+    """A recompute that finds the data as it was keeps every stored row and tally; a changed
+    actual replaces only the rows and tallies it moves."""
     plan = Plan.objects.get(slug="ogori-strategy-2")
     before = set(KpiYearProgress.objects.filter(plan=plan).values_list("pk", flat=True))
+    tallies_before = set(ProgressTally.objects.filter(plan=plan).values_list("pk", flat=True))
     with CaptureQueriesContext(connection) as context:
         progress.recompute_plan(plan.pk)
-    writes = [query["sql"] for query in context.captured_queries if "plans_kpiyearprogress" in query["sql"]]
-    assert not [sql for sql in writes if sql.startswith(("INSERT", "DELETE"))]
+    writes = [
+        query["sql"]
+        for query in context.captured_queries
+        if "plans_kpiyearprogress" in query["sql"] or "plans_progresstally" in query["sql"]
+    ]
+    assert not [sql for sql in writes if sql.startswith(("INSERT", "DELETE", "COPY"))]
     assert set(KpiYearProgress.objects.filter(plan=plan).values_list("pk", flat=True)) == before
+    assert set(ProgressTally.objects.filter(plan=plan).values_list("pk", flat=True)) == tallies_before
     actual = Actual.objects.filter(kpi__plan=plan, value__isnull=False).order_by("pk").first()
     Actual.objects.filter(pk=actual.pk).update(value=actual.value + 1000)
     progress.recompute_plan(plan.pk)
     after = set(KpiYearProgress.objects.filter(plan=plan).values_list("pk", flat=True))
     assert 0 < len(after - before) == len(before - after) < 2 * 10
+    tallies_after = set(ProgressTally.objects.filter(plan=plan).values_list("pk", flat=True))
+    assert 0 < len(tallies_after - tallies_before) == len(tallies_before - tallies_after) < len(tallies_before)
     assert stored_rows([plan]) == reference_rows([plan])
+    tallies = stored_tallies([plan])
+    assert retallied([plan]) == tallies
