@@ -434,14 +434,15 @@ def _outlooks_from_sums(direction, baseline_year, baseline, target_year, target,
     if has_reference:
         count, sum_y = 1, reference_scaled
     grades = []
-    for known, ((year, value), scaled) in enumerate(zip(points, values, strict=True), start=1):
+    for known, ((year, _value), scaled) in enumerate(zip(points, values, strict=True), start=1):
         x = year - reference_year
         count += 1
         sum_x += x
         sum_y += scaled
         sum_xx += x * x
         sum_xy += x * scaled
-        if (value <= target) if decreasing else (value >= target):  # meets_target: already met
+        # meets_target: already met (the scaled values share one positive denominator)
+        if (scaled <= target_scaled) if decreasing else (scaled >= target_scaled):
             grades.append("A")
             continue
         if count < 2:
