@@ -33,7 +33,7 @@ run: setup
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: Debian packages, a throwaway PostgreSQL cluster, the suite on SQLite then PostgreSQL
+## make test: Debian packages, a throwaway PostgreSQL cluster, the suite on SQLite and PostgreSQL side by side
 system-packages:
 	scripts/install-system-packages.sh
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole suite on SQLite, then on a throwaway PostgreSQL cluster owned by this run
-# (its own data directory and port on 127.0.0.1), which is stopped at the end, even on failure.
+# Runs the whole suite on SQLite and on a throwaway PostgreSQL cluster owned by this run (its own
+# data directory and port on 127.0.0.1), side by side, and stops the cluster at the end, even on failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -28,9 +28,18 @@ trap stop_cluster EXIT INT TERM
   start >/dev/null || { cat "$pg_dir/log"; exit 1; }
 "${run_as[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U kpi kpi_tracker || exit 1
 
+# The two passes run side by side, one a core (pytest uses one): each has its own database and
+# its own VAR_DIR (media, static, file cache), and writes to its own log, shown when both are done.
 status=0
+echo "=== Test suite on SQLite and on PostgreSQL (127.0.0.1:$pg_port), side by side"
+DATABASE_URL="sqlite:///$pg_dir/sqlite.db" VAR_DIR="$pg_dir/var-sqlite" \
+  $PY -m pytest -p no:cacheprovider "$@" >"$pg_dir/sqlite.log" 2>&1 &
+sqlite_pid=$!
+DATABASE_URL="postgres://kpi@127.0.0.1:$pg_port/kpi_tracker" VAR_DIR="$pg_dir/var-postgres" \
+  $PY -m pytest -p no:cacheprovider "$@" >"$pg_dir/postgres.log" 2>&1 || status=1
+wait "$sqlite_pid" || status=1
 echo "=== Test suite on SQLite ==="
-DATABASE_URL="sqlite:///$pg_dir/sqlite.db" $PY -m pytest -p no:cacheprovider "$@" || status=1
+cat "$pg_dir/sqlite.log"
 echo "=== Test suite on PostgreSQL (127.0.0.1:$pg_port) ==="
-DATABASE_URL="postgres://kpi@127.0.0.1:$pg_port/kpi_tracker" $PY -m pytest -p no:cacheprovider "$@" || status=1
+cat "$pg_dir/postgres.log"
 exit $status
