@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter
 
 from django.db import connection, connections, transaction
@@ -257,10 +257,7 @@ def _store(stored: QuerySet[KpiYearProgress], rows: list[tuple]) -> None:
     else:
         kept = {row[1:]: row[0] for row in stored.order_by().values_list("pk", *ROW_COLUMNS)}
         new = [row for row in rows if kept.pop(row, None) is None]
-    gone = list(kept.values())
-    for start in range(0, len(gone), DELETE_CHUNK):
-        KpiYearProgress.objects.filter(pk__in=gone[start : start + DELETE_CHUNK]).delete()
-    _insert(KpiYearProgress, ROW_COLUMNS, new)
+    _replace(KpiYearProgress, ROW_COLUMNS, gone=list(kept.values()), new=new)
 
 
 def _store_tallies(stored: QuerySet[ProgressTally], tallies: list[tuple]) -> None:
@@ -278,10 +275,15 @@ def _store_tallies(stored: QuerySet[ProgressTally], tallies: list[tuple]) -> Non
             del kept[key]
         else:
             new.append(row)
-    gone = [pk for pk, _counts in kept.values()]
+    _replace(ProgressTally, TALLY_COLUMNS, gone=[pk for pk, _counts in kept.values()], new=new)
+
+
+def _replace(model, columns: Sequence[str], *, gone: list, new: list[tuple]) -> None:
+    """Delete the rows of ``model`` whose ids are ``gone`` (a chunk of ids a ``DELETE``) and insert
+    the ``new`` ones (``columns``)."""
     for start in range(0, len(gone), DELETE_CHUNK):
-        ProgressTally.objects.filter(pk__in=gone[start : start + DELETE_CHUNK]).delete()
-    _insert(ProgressTally, TALLY_COLUMNS, new)
+        model.objects.filter(pk__in=gone[start : start + DELETE_CHUNK]).delete()
+    _insert(model, columns, new)
 
 
 def _stored_lines(stored: QuerySet[KpiYearProgress]) -> dict[str, str]:
@@ -408,42 +410,37 @@ def _build(plans: list[_PlanInputs]) -> tuple[list[tuple], list[tuple]]:
     rows: list[tuple] = []
     tallies: list[tuple] = []
     for plan in plans:
-        plan_rows, shared = _plan_rows(plan)
+        plan_rows = _plan_rows(plan)
         rows += plan_rows
-        tallies += _tallies(plan, plan_rows, shared)
+        tallies += _tallies(plan, plan_rows)
     return rows, tallies
 
 
-def _plan_rows(plan: _PlanInputs) -> tuple[list[tuple], list[tuple]]:
-    """The rows to store of every loaded KPI of the plan in each of its years, and the staff rows
-    citizens share (``evaluate_kpi_views``: a citizens' year before the first actual they may not
-    see is the staff's own item; no row of its own is stored for it)."""
+def _plan_rows(plan: _PlanInputs) -> list[tuple]:
+    """The rows to store of every loaded KPI of the plan in each of its years
+    (``evaluate_kpi_views``: a citizens' year before the first actual they may not see is the
+    staff's own item; no row of its own is stored for it, the staff row is marked shared)."""
     staff, public = ProgressView.STAFF.value, ProgressView.PUBLIC.value  # plain str: rows are compared
     plan_id, scale, years, published = plan.plan_id, plan.scale, plan.years, plan.published
     rows: list[tuple] = []
-    shared: list[tuple] = []
     for kpi in plan.kpis:
         staff_items, public_items = evaluate_kpi_views(kpi.values, years, scale, published=published)
         if public_items is staff_items:  # nothing unpublished: every staff row is the citizens' too
-            staff_rows = [_row_values(plan_id, staff, item, True) for item in staff_items]
-            rows += staff_rows
-            shared += staff_rows
+            rows += [_row_values(plan_id, staff, item, True) for item in staff_items]
             continue
         for staff_item, public_item in zip(staff_items, public_items, strict=True):
             if public_item is staff_item:
-                row = _row_values(plan_id, staff, staff_item, True)
-                rows.append(row)
-                shared.append(row)
+                rows.append(_row_values(plan_id, staff, staff_item, True))
             else:
                 rows.append(_row_values(plan_id, staff, staff_item, False))
                 rows.append(_row_values(plan_id, public, public_item, False))
-    return rows, shared
+    return rows
 
 
-def _tallies(plan: _PlanInputs, rows: list[tuple], shared: list[tuple]) -> list[tuple]:
+def _tallies(plan: _PlanInputs, rows: list[tuple]) -> list[tuple]:
     """The tallies of the plan, its goals, directions and packages, per year and view, counted
-    from ``rows`` (every KPI of the plan) and the staff rows citizens ``shared``: what
-    ``retally`` counts from the stored rows.
+    from ``rows`` (every KPI of the plan; a staff row marked shared counts for citizens too):
+    what ``retally`` counts from the stored rows.
 
     The rows are counted once, by their KPI's own scope (a direction, goal or package, or none),
     view, year, mark and outlook, as flat keys (a ``Counter`` over ``zip`` and ``itemgetter``: no
@@ -461,6 +458,7 @@ def _tallies(plan: _PlanInputs, rows: list[tuple], shared: list[tuple]) -> list[
         scope_of[kpi.values.id] = scope
     kpi_scope = scope_of.__getitem__
     public = ProgressView.PUBLIC.value
+    shared = list(compress(rows, map(_SHARED, rows)))
     counts = Counter(zip(map(kpi_scope, map(_KPI_ID, rows)), *(map(column, rows) for column in _STANDING), strict=True))
     counts.update(
         zip(
@@ -498,6 +496,7 @@ def _tallies(plan: _PlanInputs, rows: list[tuple], shared: list[tuple]) -> list[
 
 _PLAN_SCOPE = (TallyScope.PLAN.value, 0)
 _KPI_ID = itemgetter(ROW_COLUMNS.index("kpi_id"))
+_SHARED = itemgetter(ROW_COLUMNS.index("shared_with_public"))
 _STANDING = tuple(itemgetter(ROW_COLUMNS.index(column)) for column in ("view", "year", "mark", "outlook"))
 
 
