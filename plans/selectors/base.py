@@ -151,11 +151,14 @@ def stored_rows(*, public: bool = False) -> QuerySet[KpiYearProgress]:
     views, and no citizens' row is stored: the staff row, marked ``shared_with_public``, is
     theirs (``plans.services.progress``). One row a KPI-year either way, found by the (plan, view,
     year) or the (KPI, view, year) index."""
+    return KpiYearProgress.objects.filter(_view(public=public))
+
+
+def _view(*, public: bool) -> Q:
+    """The rows of one view (``stored_rows``), as a condition."""
     if not public:
-        return KpiYearProgress.objects.filter(view=ProgressView.STAFF)
-    return KpiYearProgress.objects.filter(
-        Q(view=ProgressView.PUBLIC) | Q(view=ProgressView.STAFF, shared_with_public=True)
-    )
+        return Q(view=ProgressView.STAFF)
+    return Q(view=ProgressView.PUBLIC) | Q(view=ProgressView.STAFF, shared_with_public=True)
 
 
 def stored_progress(plan_id: int, *, year: int, public: bool = False) -> QuerySet[KpiYearProgress]:
@@ -179,10 +182,14 @@ def stored_marks(plan_id: int, *, years, public: bool = False) -> dict[int, dict
     return marks
 
 
-def kpis_stored_rows(kpi_ids) -> QuerySet[KpiYearProgress]:
-    """Every stored row of these KPIs, both views (one query): a lineage across plans. The
-    citizens' view of a KPI is its citizens' rows over its staff rows, year by year (``stored_rows``)."""
-    return KpiYearProgress.objects.filter(kpi_id__in=list(kpi_ids)).order_by("kpi_id", "view", "year")
+def kpis_stored_rows(kpi_ids, *, public_plan_ids=()) -> QuerySet[KpiYearProgress]:
+    """Every stored year of these KPIs (one query): a lineage across plans. The KPIs of the plans
+    in ``public_plan_ids`` in the citizens' view (``stored_rows``), the others in the staff's."""
+    public_plan_ids = list(public_plan_ids)
+    in_public_plan = Q(plan_id__in=public_plan_ids)
+    return KpiYearProgress.objects.filter(
+        (in_public_plan & _view(public=True)) | (~in_public_plan & _view(public=False)), kpi_id__in=list(kpi_ids)
+    ).order_by("kpi_id", "year")
 
 
 def kpi_years_with_data(

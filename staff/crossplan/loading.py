@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from plans import selectors
-from plans.models import Actual, Kpi, OfficialRating, Plan, ProgressView, PublishedYear, YearlyTarget
+from plans.models import Actual, Kpi, OfficialRating, Plan, PublishedYear, YearlyTarget
 from plans.rules.progress import KpiValues
 from plans.selectors.progress import kpi_values, progress_from_row
 from staff.crossplan.kinds import kind_key
@@ -55,17 +55,15 @@ def _load_values(kpi_ids: Iterable[int], *, public_plan_ids: set[int]) -> dict[i
             selectors.target_revisions(),
         )
     )
-    rows: dict[tuple[int, str], list] = {}
-    for row in selectors.kpis_stored_rows(kpi_ids):
-        rows.setdefault((row.kpi_id, row.view), []).append(row)
+    rows: dict[int, list] = {}
+    for row in selectors.kpis_stored_rows(kpi_ids, public_plan_ids=public_plan_ids):
+        rows.setdefault(row.kpi_id, []).append(row)
     result = {}
     for kpi in kpis:
         values = kpi_values(kpi)
-        views = [ProgressView.STAFF]
         if kpi.plan_id in public_plan_ids:
             values = _only_years(values, published.get(kpi.plan_id, set()))
-            views.append(ProgressView.PUBLIC)  # citizens' own rows over the staff's (selectors.stored_rows)
-        stored = {row.year: progress_from_row(values, row) for view in views for row in rows.get((kpi.pk, view), [])}
+        stored = {row.year: progress_from_row(values, row) for row in rows.get(kpi.pk, [])}
         result[kpi.pk] = (values, kpi, stored)
     return result
 
