@@ -31,7 +31,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import compress, repeat
 from operator import itemgetter
 
 from django.db import connection, connections, transaction
@@ -469,9 +468,9 @@ def _tallies(plan: _PlanInputs, rows: list[tuple]) -> list[tuple]:
     what ``retally`` counts from the stored rows.
 
     The rows are counted once, by their KPI's own scope (a direction, goal or package, or none),
-    view, year, mark and outlook, as flat keys (a ``Counter`` over ``zip`` and ``itemgetter``: no
-    Python call per row); each scope's tally and the plan's (all of its KPIs) come from those
-    counts, one dictionary entry a distinct key."""
+    view, year, mark, outlook and whether citizens share it, as flat keys (a ``Counter`` over
+    ``zip`` and ``itemgetter``: no Python call per row); each scope's tally and the plan's (all of
+    its KPIs) come from those counts, one dictionary entry a distinct key."""
     scope_of: dict[int, tuple[str, int] | None] = {}
     for kpi in plan.kpis:  # scopes as plain str: an enum member hashes through a Python call
         scope = None
@@ -484,19 +483,15 @@ def _tallies(plan: _PlanInputs, rows: list[tuple]) -> list[tuple]:
         scope_of[kpi.values.id] = scope
     kpi_scope = scope_of.__getitem__
     public = ProgressView.PUBLIC.value
-    shared = list(compress(rows, map(_SHARED, rows)))
     counts = Counter(zip(map(kpi_scope, map(_KPI_ID, rows)), *(map(column, rows) for column in _STANDING), strict=True))
-    counts.update(
-        zip(
-            map(kpi_scope, map(_KPI_ID, shared)),
-            repeat(public, len(shared)),
-            *(map(column, shared) for column in _STANDING[1:]),
-            strict=True,
-        )
-    )
+    by_view: Counter = Counter()  # the shared staff rows counted for citizens too
+    for (scope, view, year, mark, outlook, shared), number in counts.items():
+        by_view[scope, view, year, mark, outlook] += number
+        if shared:
+            by_view[scope, public, year, mark, outlook] += number
     groups: defaultdict[tuple, dict[tuple[str, str], int]] = defaultdict(dict)
     plan_counts: Counter = Counter()
-    for (scope, view, year, mark, outlook), number in counts.items():
+    for (scope, view, year, mark, outlook), number in by_view.items():
         plan_counts[view, year, mark, outlook] += number
         if scope is not None:
             groups[scope, view, year][mark, outlook] = number  # each (scope, view, year, mark, outlook) once
@@ -522,8 +517,9 @@ def _tallies(plan: _PlanInputs, rows: list[tuple]) -> list[tuple]:
 
 _PLAN_SCOPE = (TallyScope.PLAN.value, 0)
 _KPI_ID = itemgetter(ROW_COLUMNS.index("kpi_id"))
-_SHARED = itemgetter(ROW_COLUMNS.index("shared_with_public"))
-_STANDING = tuple(itemgetter(ROW_COLUMNS.index(column)) for column in ("view", "year", "mark", "outlook"))
+_STANDING = tuple(
+    itemgetter(ROW_COLUMNS.index(column)) for column in ("view", "year", "mark", "outlook", "shared_with_public")
+)
 
 
 # --- writing -----------------------------------------------------------------------------------
