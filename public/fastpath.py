@@ -69,6 +69,22 @@ _BODY_HEADERS = {"content-type", "content-length", "content-disposition"}
 
 # The most page bytes a worker keeps in its own memory (see the docstring).
 LOCAL_BYTES = 32 * 1024 * 1024
+# The most lookups (where a request's page is kept) a worker remembers; forgotten all at once beyond.
+LOOKUPS = 4096
+# What a lookup depends on besides the path and the language cookie: the URI's scheme, host, script
+# name and query, and the Accept-Language header the locale middleware reads.
+_LOOKUP_META = (
+    "wsgi.url_scheme",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "QUERY_STRING",
+    "HTTP_ACCEPT_LANGUAGE",
+)
 
 
 @dataclass(frozen=True)
@@ -135,6 +151,12 @@ class PublicFastPathMiddleware:
         # the sitemap, the API's own OpenAPI document) is never looked up, so it costs no cache read
         # or version query. A pattern joins on its first kept response.
         self.kept_views: set[str] = set()
+        # Each request's lookup by everything it depends on (``_LOOKUP_META``, the path, the language
+        # cookie): resolving the URL, choosing the language and hashing them cost more than the
+        # rest of a hit but for the cache read, and visitors ask for the same few URLs.
+        self.lookups: dict[tuple, Lookup | None] = {}
+        proxy_scheme = (settings.SECURE_PROXY_SSL_HEADER or (None,))[0]
+        self.lookup_meta = _LOOKUP_META + ((proxy_scheme,) if proxy_scheme not in (None, *_LOOKUP_META) else ())
 
     def __call__(self, request):
         lookup = self._lookup(request)
@@ -157,6 +179,22 @@ class PublicFastPathMiddleware:
             return None
         if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
             return None  # perhaps staff, perhaps a flash message: the stack decides
+        key = (
+            *map(request.META.get, self.lookup_meta),
+            request.path_info,
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+        )
+        try:
+            return self.lookups[key]
+        except KeyError:
+            pass
+        if len(self.lookups) >= LOOKUPS:
+            self.lookups.clear()
+        lookup = self.lookups[key] = self._new_lookup(request)
+        return lookup
+
+    def _new_lookup(self, request) -> Lookup | None:
+        """``_lookup`` of a request not seen before: its URL resolved, its language chosen."""
         try:
             uri = request.build_absolute_uri()
             match = resolve(request.path_info)
