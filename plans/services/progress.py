@@ -179,8 +179,8 @@ def recompute_plans(
             list(Plan.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
             rows, tallies = _build(_load(batch))
             if replace:
-                _store(KpiYearProgress.objects.filter(plan_id__in=batch), rows)
-                _store_tallies(ProgressTally.objects.filter(plan_id__in=batch), tallies)
+                _store(KpiYearProgress.objects.filter(plan_id__in=batch), ROW_COLUMNS, rows)
+                _store(ProgressTally.objects.filter(plan_id__in=batch), TALLY_COLUMNS, tallies)
             else:
                 _insert(KpiYearProgress, ROW_COLUMNS, rows)
                 _insert(ProgressTally, TALLY_COLUMNS, tallies)
@@ -250,65 +250,41 @@ def _recompute(plan_id: int, *, kpi_ids: set[int] | None) -> int:
             stored = stored.filter(kpi_id__in=kpi_ids)
         loaded = _load([plan_id], kpi_ids=kpi_ids, years={plan_id: years} if kpi_ids is not None else None)
         rows, tallies = _build(loaded)
-        _store(stored, rows)
+        _store(stored, ROW_COLUMNS, rows)
         if kpi_ids is None:
-            _store_tallies(ProgressTally.objects.filter(plan_id=plan_id), tallies)
+            _store(ProgressTally.objects.filter(plan_id=plan_id), TALLY_COLUMNS, tallies)
         else:
             retally(plan_id)  # the plan's other KPIs kept their rows: count from what is stored
         versions.bump_plans([plan_id])  # every write that moves public data recomputes: caches follow
     return len(rows)
 
 
-def _store(stored: QuerySet[KpiYearProgress], rows: list[tuple]) -> None:
-    """Make ``stored`` hold exactly ``rows``: a stored row equal to a computed one stays (most of
-    them, when a recompute finds the data as it was), the others are deleted and the new ones
-    inserted. Reading a row costs the database far less than deleting and inserting it again.
+def _store(stored: QuerySet, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Make ``stored`` (progress rows or tallies) hold exactly ``rows`` (``columns``): a stored row
+    equal to a computed one stays (most of them, when a recompute finds the data as it was), the
+    others are deleted and the new ones inserted. Reading a row costs the database far less than
+    deleting and inserting it again.
 
     On PostgreSQL the stored rows are read as ``COPY`` text and compared as text (read five times
-    faster than as rows of Python values); a computed row that would print differently from its
-    stored twin is only written again, never wrongly kept."""
+    faster than as rows of Python values; a tally's counts as ``jsonb`` prints them); a computed
+    row that would print differently from its stored twin is only written again, never wrongly
+    kept. Elsewhere they are compared as values."""
     if connection.vendor == "postgresql":
-        kept = _stored_lines(stored)
-        new = [row for row in rows if kept.pop(_comparable_line(row), None) is None]
+        kept = _stored_lines(stored, columns)
+        comparable = _COMPARABLE_LINE[tuple(columns)]
+        new = [row for row in rows if kept.pop(comparable(row), None) is None]
     else:
-        kept = {row[1:]: row[0] for row in stored.order_by().values_list("pk", *ROW_COLUMNS)}
-        new = [row for row in rows if kept.pop(row, None) is None]
-    _replace(KpiYearProgress, ROW_COLUMNS, gone=list(kept.values()), new=new)
-
-
-def _store_tallies(stored: QuerySet[ProgressTally], tallies: list[tuple]) -> None:
-    """Make ``stored`` hold exactly ``tallies`` (``TALLY_COLUMNS``), as ``_store`` does the rows:
-    a stored tally equal to its computed twin (same plan, scope, view and year; same counts)
-    stays, the others are deleted and the new ones inserted.
-
-    On PostgreSQL compared as ``COPY`` text, the counts as ``jsonb`` prints them
-    (``_comparable_tally_line``), as the rows are; elsewhere as values."""
-    if connection.vendor == "postgresql":
-        kept = _stored_lines(stored, TALLY_COLUMNS)
-        new = [row for row in tallies if kept.pop(_comparable_tally_line(row), None) is None]
-        _replace(ProgressTally, TALLY_COLUMNS, gone=list(kept.values()), new=new)
-        return
-    key_width = TALLY_COLUMNS.index("kpi_count")
-    kept_counts = {
-        row[1 : key_width + 1]: (row[0], row[key_width + 1 :]) for row in stored.values_list("pk", *TALLY_COLUMNS)
-    }
-    new = []
-    for row in tallies:
-        key = row[:key_width]
-        twin = kept_counts.get(key)
-        if twin is not None and twin[1] == row[key_width:]:
-            del kept_counts[key]
-        else:
-            new.append(row)
-    _replace(ProgressTally, TALLY_COLUMNS, gone=[pk for pk, _counts in kept_counts.values()], new=new)
-
-
-def _replace(model, columns: Sequence[str], *, gone: list, new: list[tuple]) -> None:
-    """Delete the rows of ``model`` whose ids are ``gone`` (a chunk of ids a ``DELETE``) and insert
-    the ``new`` ones (``columns``)."""
+        kept = {_hashable(row[1:]): row[0] for row in stored.order_by().values_list("pk", *columns)}
+        new = [row for row in rows if kept.pop(_hashable(row), None) is None]
+    gone = list(kept.values())
     for start in range(0, len(gone), DELETE_CHUNK):
-        model.objects.filter(pk__in=gone[start : start + DELETE_CHUNK]).delete()
-    _insert(model, columns, new)
+        stored.model.objects.filter(pk__in=gone[start : start + DELETE_CHUNK]).delete()
+    _insert(stored.model, columns, new)
+
+
+def _hashable(row: tuple) -> tuple:
+    """A row as a dictionary key: a tally's counts (dictionaries) as their sorted items."""
+    return tuple(tuple(sorted(value.items())) if isinstance(value, dict) else value for value in row)
 
 
 def _stored_lines(stored: QuerySet, columns: Sequence[str] = ROW_COLUMNS) -> dict[str, str]:
@@ -585,15 +561,9 @@ def _progress_line(row: tuple) -> str:
 
 
 def _tally_line(row: tuple) -> str:
-    """A ``TALLY_COLUMNS`` row as COPY reads it, its counts as JSON objects in the tally's order
-    (what ``json.dumps`` writes; marks and outlooks need no escaping)."""
-    plan_id, scope, scope_id, view, year, kpi_count, marks, outlooks = row
-    counts = f"{_json_counts(marks)}\t{_json_counts(outlooks)}"
-    return f"{plan_id}\t{scope}\t{scope_id}\t{view}\t{year}\t{kpi_count}\t{counts}\n"
-
-
-def _json_counts(counts: dict[str, int]) -> str:
-    return "{" + ", ".join(f'"{label}": {count}' for label, count in counts.items()) + "}"
+    """A ``TALLY_COLUMNS`` row as COPY reads it: ``_comparable_tally_line`` (its counts in
+    ``jsonb``'s own order, which COPY reads as well as any)."""
+    return _comparable_tally_line(row) + "\n"
 
 
 def _comparable_tally_line(row: tuple) -> str:
@@ -613,6 +583,7 @@ def _jsonb_counts(counts: dict[str, int]) -> str:
 
 
 _JSONB_ORDER: dict[tuple[str, ...], list[str]] = {}  # a tally's labels (always the same few) in jsonb's order
+_COMPARABLE_LINE = {ROW_COLUMNS: _comparable_line, TALLY_COLUMNS: _comparable_tally_line}
 
 
 def retally(plan_id: int) -> None:
