@@ -71,11 +71,11 @@ _BODY_HEADERS = {"content-type", "content-length", "content-disposition"}
 LOCAL_BYTES = 32 * 1024 * 1024
 # The most lookups (where a request's page is kept) a worker remembers; forgotten all at once beyond.
 LOOKUPS = 4096
-# What a lookup depends on besides the path and the language cookie: the URI's scheme, host, script
-# name and query, and the Accept-Language header the locale middleware reads.
+# What a lookup depends on besides the path, the language cookie and the proxy's scheme header
+# (SECURE_PROXY_SSL_HEADER): the URI's scheme, host, script name and query, and the
+# Accept-Language header the locale middleware reads.
 _LOOKUP_META = (
     "wsgi.url_scheme",
-    "HTTP_X_FORWARDED_PROTO",
     "HTTP_X_FORWARDED_HOST",
     "HTTP_X_FORWARDED_PORT",
     "HTTP_HOST",
@@ -155,8 +155,7 @@ class PublicFastPathMiddleware:
         # cookie): resolving the URL, choosing the language and hashing them cost more than the
         # rest of a hit but for the cache read, and visitors ask for the same few URLs.
         self.lookups: dict[tuple, Lookup | None] = {}
-        proxy_scheme = (settings.SECURE_PROXY_SSL_HEADER or (None,))[0]
-        self.lookup_meta = _LOOKUP_META + ((proxy_scheme,) if proxy_scheme not in (None, *_LOOKUP_META) else ())
+        self.lookup_meta = _LOOKUP_META + tuple(settings.SECURE_PROXY_SSL_HEADER or ())[:1]
 
     def __call__(self, request):
         lookup = self._lookup(request)
