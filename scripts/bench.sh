@@ -54,6 +54,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 now() { date +%s.%N; }
+vacuum() { "${run_as[@]}" "$pg_bin/vacuumdb" -h 127.0.0.1 -p "$pg_port" -U kpi --analyze --quiet kpi_tracker; }
 since() { $PY -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$1" "$(now)"; }
 
 echo "=== make bench: BENCH_SCALE=$BENCH_SCALE ($municipalities plans), wrk ${BENCH_SECONDS}s a run, in $work"
@@ -89,7 +90,7 @@ echo "    $BENCH_GENERATE_S s"
 # during the wrk runs (the database cache slower). Production's autovacuum does this after a load.
 echo "=== VACUUM (ANALYZE) after the load"
 mark=$(now)
-"${run_as[@]}" "$pg_bin/vacuumdb" -h 127.0.0.1 -p "$pg_port" -U kpi --analyze --quiet kpi_tracker
+vacuum
 echo "    $(since "$mark") s"
 
 echo "=== recompute_progress --all --jobs 2"
@@ -101,7 +102,7 @@ echo "    $BENCH_RECOMPUTE_S s"
 # Again after the recompute, for what it wrote (nothing but the plans' version counters when the
 # rules find what generation stored): quick, and no autovacuum starts during the wrk runs.
 echo "=== VACUUM (ANALYZE) after the recompute"
-"${run_as[@]}" "$pg_bin/vacuumdb" -h 127.0.0.1 -p "$pg_port" -U kpi --analyze --quiet kpi_tracker
+vacuum
 
 timeout 300 $PY manage.py collectstatic --noinput -v0
 echo "=== the pages and their static twins (in-process, before gunicorn starts)"
